@@ -1,0 +1,71 @@
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+/** Placeholder values that must never sign tokens in production. */
+export const DEFAULT_SECRET_KEYS = new Set(['', 'CHANGE_ME_IN_PRODUCTION', 'changeme', 'secret'])
+
+/**
+ * The whole server configuration, parsed once from the environment at start. Names follow the
+ * reference README where it has one. Nothing else in the server reads `process.env`.
+ */
+export const ConfigSchema = z.object({
+  ENVIRONMENT: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  DATA_DIR: z.string().default('./data'),
+  /** Empty = embedded SQLite at DATA_DIR/whatisup.db; `postgres://…` = PostgreSQL. */
+  DATABASE_URL: z.string().default(''),
+  SECRET_KEY: z.string().optional(),
+  EMBEDDED_PROBE: bool.default(true),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  PROBE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WEB_DIST_DIR: z.string().optional(),
+  ADMIN_EMAIL: z.string().email().default('admin@local'),
+})
+
+export type Config = Readonly<
+  Omit<z.output<typeof ConfigSchema>, 'SECRET_KEY'> & {
+    SECRET_KEY: string
+    dialect: 'sqlite' | 'postgres'
+  }
+>
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment. In production a missing or default SECRET_KEY refuses to start; in
+ * embedded mode `resolveSecret` supplies one generated into the data dir.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, resolveSecret?: (dataDir: string) => string): Config {
+  const parsed = ConfigSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  const c = parsed.data
+  let secret = c.SECRET_KEY ?? ''
+  if (DEFAULT_SECRET_KEYS.has(secret)) {
+    if (c.ENVIRONMENT === 'production') {
+      throw new ConfigError('SECRET_KEY is missing or a default value; production refuses to start (openssl rand -hex 32)')
+    }
+    if (!resolveSecret) throw new ConfigError('SECRET_KEY is required')
+    secret = resolveSecret(c.DATA_DIR)
+  }
+  if (secret.length < 32) throw new ConfigError('SECRET_KEY must be at least 32 characters')
+  let dialect: Config['dialect'] = 'sqlite'
+  if (c.DATABASE_URL !== '') {
+    if (!/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+      throw new ConfigError('DATABASE_URL must be postgres://… (leave it empty for the embedded SQLite database)')
+    }
+    dialect = 'postgres'
+  }
+  return Object.freeze({ ...c, SECRET_KEY: secret, dialect })
+}

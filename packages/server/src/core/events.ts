@@ -1,0 +1,49 @@
+import type { CheckStatus, MonitorStatus } from '@whatisup/shared'
+
+/** Every domain event and its payload. Alerting, WebSocket fan-out and audit subscribe here. */
+export interface DomainEvents {
+  MonitorCreated: { monitorId: string; ownerId: string }
+  MonitorUpdated: { monitorId: string; ownerId: string }
+  MonitorDeleted: { monitorId: string; ownerId: string }
+  MonitorStateChanged: { monitorId: string; ownerId: string; from: MonitorStatus; to: MonitorStatus; at: number }
+  ResultsRecorded: { probeId: string; count: number; monitorIds: string[] }
+  IncidentOpened: { incidentId: string; monitorId: string; ownerId: string; at: number; cause: string | null }
+  IncidentResolved: { incidentId: string; monitorId: string; ownerId: string; at: number; durationSeconds: number }
+  ProbeSeen: { probeId: string; at: number }
+  CheckRequested: { monitorId: string }
+}
+export type EventName = keyof DomainEvents
+export type LastStatus = CheckStatus
+
+type Handler<K extends EventName> = (payload: DomainEvents[K]) => void | Promise<void>
+
+/**
+ * Typed in-process bus. Handlers run after the emitter's work is committed; a failing handler is
+ * logged and never breaks the emitter. A Redis pub/sub implementation fans out across replicas.
+ */
+export class EventBus {
+  private handlers = new Map<EventName, Set<Handler<never>>>()
+
+  constructor(private onError: (event: EventName, err: unknown) => void = () => {}) {}
+
+  on<K extends EventName>(event: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(event)
+    if (!set) {
+      set = new Set()
+      this.handlers.set(event, set)
+    }
+    set.add(handler as Handler<never>)
+    return () => set.delete(handler as Handler<never>)
+  }
+
+  emit<K extends EventName>(event: K, payload: DomainEvents[K]): void {
+    for (const h of this.handlers.get(event) ?? []) {
+      try {
+        const r = (h as Handler<K>)(payload)
+        if (r instanceof Promise) r.catch((err: unknown) => this.onError(event, err))
+      } catch (err) {
+        this.onError(event, err)
+      }
+    }
+  }
+}

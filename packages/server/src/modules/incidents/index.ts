@@ -1,0 +1,1 @@
+export { evaluateMonitor } from './evaluate.service.js'

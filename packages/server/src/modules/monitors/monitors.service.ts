@@ -1,0 +1,135 @@
+import {
+  type IncidentDto,
+  iso,
+  type Monitor,
+  MonitorConfigSchema,
+  MonitorCreate,
+  type MonitorCreateInput,
+  type MonitorUpdateInput,
+  type ResultDto,
+} from '@whatisup/shared'
+import type { RequestContext } from '../../core/context.js'
+import type { Deps } from '../../core/deps.js'
+import { AppError, notFound } from '../../core/errors.js'
+import { newId } from '../../core/ids.js'
+import type { IncidentRow, MonitorWithState, ResultRow } from '../../storage/repositories/index.js'
+import { authorize } from '../policy/policy.js'
+import { toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
+
+async function loadVisible(deps: Deps, ctx: RequestContext, id: string): Promise<MonitorWithState> {
+  const m = await deps.repos.monitors.findVisible(ctx, id)
+  // Not visible and not existing look the same: no existence leak across tenants.
+  if (!m) throw notFound('monitor')
+  return m
+}
+
+export async function createMonitor(deps: Deps, ctx: RequestContext, input: MonitorCreateInput): Promise<Monitor> {
+  authorize(ctx, 'monitor:create')
+  const config = MonitorCreate.parse(input)
+  const now = deps.clock.now()
+  const id = newId(now)
+  await deps.repos.monitors.insert({ id, owner_id: ctx.userId, team_id: null, ...toRowFields(config), created_at: now, updated_at: now })
+  deps.events.emit('MonitorCreated', { monitorId: id, ownerId: ctx.userId })
+  return getMonitor(deps, ctx, id)
+}
+
+export async function getMonitor(deps: Deps, ctx: RequestContext, id: string): Promise<Monitor> {
+  return toMonitorOut(await loadVisible(deps, ctx, id))
+}
+
+export async function listMonitors(
+  deps: Deps,
+  ctx: RequestContext,
+  q: { limit: number; offset: number; enabled?: boolean | undefined; q?: string | undefined },
+): Promise<{ items: Monitor[]; total: number }> {
+  const { rows, total } = await deps.repos.monitors.list(ctx, q)
+  return { items: rows.map(toMonitorOut), total }
+}
+
+/** Partial update: the stored config and the patch are merged, then validated as a whole. */
+export async function updateMonitor(deps: Deps, ctx: RequestContext, id: string, patch: MonitorUpdateInput): Promise<Monitor> {
+  const current = await loadVisible(deps, ctx, id)
+  authorize(ctx, 'monitor:update', current)
+  const merged = MonitorConfigSchema.safeParse({ ...toConfig(current), ...patch })
+  if (!merged.success) {
+    const issues = merged.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message }))
+    throw new AppError('VALIDATION_FAILED', `${issues[0]?.path}: ${issues[0]?.message}`, { issues })
+  }
+  const now = deps.clock.now()
+  await deps.repos.monitors.update(id, { ...toRowFields(merged.data), updated_at: now })
+  if (current.enabled !== 1 && merged.data.enabled) await onResumed(deps, id, now)
+  deps.events.emit('MonitorUpdated', { monitorId: id, ownerId: current.owner_id })
+  return getMonitor(deps, ctx, id)
+}
+
+export function setEnabled(deps: Deps, ctx: RequestContext, id: string, enabled: boolean): Promise<Monitor> {
+  return updateMonitor(deps, ctx, id, { enabled })
+}
+
+/** After a pause, old per-probe states are stale: the monitor starts again from unknown. */
+async function onResumed(deps: Deps, id: string, now: number): Promise<void> {
+  await deps.repos.state.clearProbeStates(id)
+  await deps.repos.state.putMonitorState({ monitor_id: id, status: 'unknown', status_since: now, last_checked_at: null, last_latency_ms: null })
+}
+
+export async function deleteMonitor(deps: Deps, ctx: RequestContext, id: string): Promise<void> {
+  const current = await loadVisible(deps, ctx, id)
+  authorize(ctx, 'monitor:delete', current)
+  await deps.repos.monitors.delete(id)
+  deps.events.emit('MonitorDeleted', { monitorId: id, ownerId: current.owner_id })
+}
+
+const STATUS_NAMES = ['up', 'degraded', 'down'] as const
+
+export function toResultOut(r: ResultRow): ResultDto {
+  const d = r.detail ? (JSON.parse(r.detail) as Partial<Pick<ResultDto, 'timings' | 'failure' | 'tls'>>) : {}
+  return {
+    id: String(r.id),
+    monitor_id: r.monitor_id,
+    probe_id: r.probe_id,
+    checked_at: iso(r.checked_at),
+    status: STATUS_NAMES[r.status] ?? 'down',
+    response_time_ms: r.latency_ms,
+    http_status: r.http_status,
+    timings: d.timings ?? null,
+    failure: d.failure ?? null,
+    error_message: d.failure?.message ?? null,
+    tls: d.tls ?? null,
+  }
+}
+
+export async function listResults(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  q: { limit: number; offset: number; since?: string | undefined },
+): Promise<ResultDto[]> {
+  await loadVisible(deps, ctx, id)
+  const since = q.since === undefined ? undefined : Date.parse(q.since)
+  const rows = await deps.repos.results.listForMonitor(id, { limit: q.limit, offset: q.offset, since })
+  return rows.map(toResultOut)
+}
+
+export function toIncidentOut(i: IncidentRow): IncidentDto {
+  return {
+    id: i.id,
+    monitor_id: i.monitor_id,
+    status: i.resolved_at === null ? 'open' : 'resolved',
+    cause: i.cause,
+    first_failure_at: iso(i.first_failure_at),
+    started_at: iso(i.started_at),
+    resolved_at: iso(i.resolved_at),
+    duration_seconds: i.resolved_at === null ? null : Math.round((i.resolved_at - i.started_at) / 1000),
+    affected_probe_ids: JSON.parse(i.affected_probe_ids) as string[],
+  }
+}
+
+export async function listIncidents(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  q: { limit: number; resolved?: boolean | undefined },
+): Promise<IncidentDto[]> {
+  await loadVisible(deps, ctx, id)
+  return (await deps.repos.incidents.listForMonitor(id, q)).map(toIncidentOut)
+}

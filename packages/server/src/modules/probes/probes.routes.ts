@@ -1,0 +1,82 @@
+import {
+  HeartbeatRequestSchema,
+  HeartbeatResponseSchema,
+  ProbeOut,
+  ProbeRegisterBody,
+  ResultBatchAckSchema,
+  ResultBatchSchema,
+} from '@whatisup/shared'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { Deps } from '../../core/deps.js'
+import { requireUser } from '../../http/auth-hook.js'
+import { ingestBatch } from '../ingestion/ingestion.service.js'
+import { authenticateProbe, heartbeat, listProbes, registerProbe } from './probes.service.js'
+
+import type { ProbeRow } from '../../storage/repositories/index.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    probe: ProbeRow
+  }
+}
+
+const tags = ['probes']
+const ProbeKeyHeader = z.object({ 'x-probe-api-key': z.string().max(200).optional() })
+
+export function probeRoutes(deps: Deps): FastifyPluginAsyncZod {
+  // Probe auth runs before body validation, so a wrong key is a 401 whatever the body holds.
+  const requireProbe = async (req: FastifyRequest) => {
+    const key = req.headers['x-probe-api-key']
+    req.probe = await authenticateProbe(deps, Array.isArray(key) ? key[0] : key)
+  }
+  return async (app) => {
+    app.get('/', { preValidation: requireUser(deps), schema: { tags, response: { 200: z.array(ProbeOut) } } }, async (req) =>
+      listProbes(deps, req.ctx),
+    )
+    app.post(
+      '/register',
+      {
+        preValidation: requireUser(deps),
+        schema: {
+          tags,
+          summary: 'Register a probe (superadmin). The api_key is shown once.',
+          body: ProbeRegisterBody,
+          response: { 201: ProbeOut.extend({ api_key: z.string() }) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await registerProbe(deps, req.ctx, req.body)),
+    )
+    app.post(
+      '/heartbeat',
+      {
+        preValidation: requireProbe,
+        schema: {
+          tags,
+          summary: 'Probe health in, assignment out (X-Probe-Api-Key)',
+          headers: ProbeKeyHeader,
+          body: HeartbeatRequestSchema,
+          response: { 200: HeartbeatResponseSchema },
+        },
+      },
+      async (req) => heartbeat(deps, req.probe, req.body),
+    )
+    app.post(
+      '/results',
+      {
+        preValidation: requireProbe,
+        schema: {
+          tags,
+          summary: 'Upload a batch of results; batch_id makes retries idempotent (X-Probe-Api-Key)',
+          headers: ProbeKeyHeader,
+          body: ResultBatchSchema,
+          response: { 202: ResultBatchAckSchema },
+        },
+      },
+      async (req, reply) => {
+        return reply.code(202).send(await ingestBatch(deps, req.probe, req.body))
+      },
+    )
+  }
+}

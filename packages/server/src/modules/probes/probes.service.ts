@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  iso,
+  type NetworkType,
+  PROBE_PROTOCOL_VERSION,
+  type ProbeDto,
+  type ProbeMonitorConfig,
+} from '@whatisup/shared'
+import type { RequestContext } from '../../core/context.js'
+import type { Deps } from '../../core/deps.js'
+import { AppError } from '../../core/errors.js'
+import { newId } from '../../core/ids.js'
+import type { MonitorRow, ProbeRow } from '../../storage/repositories/index.js'
+import { toConfig } from '../monitors/index.js'
+import { authorize } from '../policy/policy.js'
+
+const KEY_PREFIX = 'wiu_'
+
+/** Probe keys carry 256 random bits, so a fast SHA-256 (not a password hash) is the right index. */
+export const hashProbeKey = (key: string) => createHash('sha256').update(key).digest('hex')
+
+function newProbeKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`
+}
+
+export function toProbeOut(p: ProbeRow): ProbeDto {
+  return {
+    id: p.id,
+    name: p.name,
+    location_name: p.location_name,
+    latitude: p.latitude,
+    longitude: p.longitude,
+    network_type: p.network_type as NetworkType,
+    is_active: p.is_active === 1,
+    is_embedded: p.is_embedded === 1,
+    last_seen_at: iso(p.last_seen_at),
+    created_at: iso(p.created_at),
+  }
+}
+
+export interface RegisterProbeInput {
+  name: string
+  location_name: string
+  latitude: number | null
+  longitude: number | null
+  network_type: NetworkType
+}
+
+/** Registers a probe. The raw key is returned once and never stored. */
+export async function registerProbe(deps: Deps, ctx: RequestContext, input: RegisterProbeInput): Promise<ProbeDto & { api_key: string }> {
+  authorize(ctx, 'probe:register')
+  if (await deps.repos.probes.findByName(input.name)) throw new AppError('CONFLICT', `a probe named "${input.name}" already exists`)
+  return insertProbe(deps, input, false)
+}
+
+async function insertProbe(deps: Deps, input: RegisterProbeInput, embedded: boolean): Promise<ProbeDto & { api_key: string }> {
+  const now = deps.clock.now()
+  const key = newProbeKey()
+  const row: ProbeRow = {
+    id: newId(now),
+    ...input,
+    key_hash: hashProbeKey(key),
+    key_prefix: key.slice(0, 10),
+    is_active: 1,
+    is_embedded: embedded ? 1 : 0,
+    last_seen_at: null,
+    health: null,
+    created_at: now,
+    updated_at: now,
+  }
+  await deps.repos.probes.insert(row)
+  return { ...toProbeOut(row), api_key: key }
+}
+
+/**
+ * The server's own probe: created on first start, and given a fresh key on every start (the key
+ * lives only in this process's memory, so nothing to leak from disk).
+ */
+export async function ensureEmbeddedProbe(deps: Deps): Promise<{ probeId: string; apiKey: string }> {
+  const existing = (await deps.repos.probes.list()).find((p) => p.is_embedded === 1)
+  if (!existing) {
+    const p = await insertProbe(deps, { name: 'local', location_name: 'Embedded', latitude: null, longitude: null, network_type: 'internal' }, true)
+    return { probeId: p.id, apiKey: p.api_key }
+  }
+  const key = newProbeKey()
+  await deps.repos.probes.update(existing.id, { key_hash: hashProbeKey(key), key_prefix: key.slice(0, 10), updated_at: deps.clock.now() })
+  return { probeId: existing.id, apiKey: key }
+}
+
+export async function listProbes(deps: Deps, ctx: RequestContext): Promise<ProbeDto[]> {
+  authorize(ctx, 'probe:read')
+  return (await deps.repos.probes.list()).map(toProbeOut)
+}
+
+export async function authenticateProbe(deps: Deps, key: string | undefined): Promise<ProbeRow> {
+  if (!key) throw new AppError('PROBE_KEY_INVALID', 'missing X-Probe-Api-Key header')
+  if (!key.startsWith(KEY_PREFIX) || key.length > 200) throw new AppError('PROBE_KEY_INVALID', 'malformed probe key')
+  const probe = await deps.repos.probes.findByKeyHash(hashProbeKey(key))
+  if (!probe || probe.is_active !== 1) throw new AppError('PROBE_KEY_INVALID', 'unknown or revoked probe key')
+  return probe
+}
+
+export function toProbeMonitorConfig(m: MonitorRow): ProbeMonitorConfig {
+  const c = toConfig(m)
+  return {
+    id: m.id,
+    check_type: c.check_type,
+    interval_seconds: c.interval_seconds,
+    timeout_seconds: c.timeout_seconds,
+    url: c.url,
+    method: c.method,
+    custom_headers: c.custom_headers,
+    body: c.body,
+    expected_status_codes: c.expected_status_codes,
+    follow_redirects: c.follow_redirects,
+    max_redirects: c.max_redirects,
+  }
+}
+
+/** A probe may run (and report) a monitor when the monitor's scope admits the probe's network. */
+export function isAssigned(probe: ProbeRow, m: Pick<MonitorRow, 'network_scope'>): boolean {
+  return m.network_scope === 'all' || m.network_scope === probe.network_type
+}
+
+/**
+ * Heartbeat = health report + assignment pull. The config version is a digest of the probe's
+ * assignment, so an unchanged assignment answers `monitors: null`.
+ */
+export async function heartbeat(deps: Deps, probe: ProbeRow, req: HeartbeatRequest): Promise<HeartbeatResponse> {
+  if ((req.protocol_version ?? PROBE_PROTOCOL_VERSION) !== PROBE_PROTOCOL_VERSION) {
+    throw new AppError('VALIDATION_FAILED', `unsupported probe protocol version ${req.protocol_version}; server speaks ${PROBE_PROTOCOL_VERSION}`)
+  }
+  const now = deps.clock.now()
+  await deps.repos.probes.update(probe.id, { last_seen_at: now, health: req.health ? JSON.stringify(req.health) : probe.health })
+  deps.events.emit('ProbeSeen', { probeId: probe.id, at: now })
+  const configs = (await deps.repos.monitors.listAssignable(probe.network_type)).map(toProbeMonitorConfig)
+  const version = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 32)
+  return {
+    probe: { id: probe.id, name: probe.name, network_type: probe.network_type as NetworkType },
+    config_version: version,
+    monitors: req.config_version === version ? null : configs,
+    heartbeat_interval_seconds: deps.config.PROBE_HEARTBEAT_SECONDS,
+    server_time: now,
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
+import * as m0001 from './migrations/0001_initial.js'
+import type { DB } from './schema.js'
+
+// pg returns int8/numeric as strings; the rest of the code expects numbers, as SQLite gives.
+pg.types.setTypeParser(20, Number)
+pg.types.setTypeParser(1700, Number)
+
+export interface Database {
+  db: Kysely<DB>
+  dialect: Dialect
+  /** Cheap liveness probe for /api/health. */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` or a SQLite file path (`:memory:` for throwaway tests). */
+  url: string
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const isPg = /^postgres(ql)?:\/\//.test(opts.url)
+  let db: Kysely<DB>
+  let dialect: Dialect
+  if (isPg) {
+    dialect = postgresDialect
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 })
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  } else {
+    dialect = sqliteDialect
+    if (opts.url !== ':memory:') mkdirSync(dirname(opts.url), { recursive: true })
+    const sqlite = new SQLite(opts.url)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  }
+  await migrate(db, dialect)
+  return {
+    db,
+    dialect,
+    async ping() {
+      try {
+        await db.selectFrom('settings').select('key').limit(1).execute()
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => db.destroy(),
+  }
+}
+
+const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void> }> = {
+  '0001_initial': m0001,
+}
+
+async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {}
+      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (k) => m.up(k, dialect) }
+      return out
+    },
+  }
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`)
+}

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../schema.js'
+import { IncidentsRepository } from './incidents.repository.js'
+import { MonitorsRepository } from './monitors.repository.js'
+import { ProbesRepository } from './probes.repository.js'
+import { RefreshTokensRepository } from './refresh-tokens.repository.js'
+import { ResultsRepository } from './results.repository.js'
+import { SettingsRepository } from './settings.repository.js'
+import { StateRepository } from './state.repository.js'
+import { UsersRepository } from './users.repository.js'
+
+export type Repos = ReturnType<typeof createRepos>
+
+export function createRepos(db: Kysely<DB>) {
+  return {
+    users: new UsersRepository(db),
+    refreshTokens: new RefreshTokensRepository(db),
+    monitors: new MonitorsRepository(db),
+    probes: new ProbesRepository(db),
+    results: new ResultsRepository(db),
+    state: new StateRepository(db),
+    incidents: new IncidentsRepository(db),
+    settings: new SettingsRepository(db),
+  }
+}
+
+export type { IncidentRow } from './incidents.repository.js'
+export type { MonitorRow, MonitorWithState } from './monitors.repository.js'
+export type { ProbeRow } from './probes.repository.js'
+export type { ResultRow } from './results.repository.js'
+export type { UserRow } from './users.repository.js'

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FakeClock } from '@whatisup/shared'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { pino } from 'pino'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config/config.js'
+import { createDeps } from '../src/core/create-deps.js'
+import type { Deps } from '../src/core/deps.js'
+import { newId } from '../src/core/ids.js'
+import { hashPassword } from '../src/modules/auth/index.js'
+
+/**
+ * The dialect under test: SQLite by default; PostgreSQL when WIU_TEST_PG_URL points at a server
+ * (`npm run test:pg`). Each test context gets its own fresh database and drops it afterwards.
+ */
+export const PG_ADMIN_URL = process.env.WIU_TEST_PG_URL ?? ''
+export const dialectUnderTest = PG_ADMIN_URL ? 'postgres' : 'sqlite'
+
+async function freshDatabaseUrl(dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!PG_ADMIN_URL) return { url: join(dir, 'test.db'), drop: async () => {} }
+  const name = `wiu_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const u = new URL(PG_ADMIN_URL)
+  u.pathname = `/${name}`
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
+  }
+}
+
+export interface TestContext {
+  app: FastifyInstance
+  deps: Deps
+  clock: FakeClock
+  dataDir: string
+  close(): Promise<void>
+  createUser(opts?: { username?: string; password?: string; superadmin?: boolean; canCreate?: boolean }): Promise<TestUser>
+}
+
+export interface TestUser {
+  id: string
+  username: string
+  password: string
+  token: string
+  auth: { authorization: string }
+}
+
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wiu-test-'))
+  const config = loadConfig({
+    ENVIRONMENT: 'test',
+    SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    EMBEDDED_PROBE: 'false',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    WEB_DIST_DIR: join(dataDir, 'no-web'),
+    ...env,
+  })
+  const db = await freshDatabaseUrl(dataDir)
+  const clock = new FakeClock(Date.UTC(2026, 0, 1))
+  const deps = await createDeps(config, { clock, log: pino({ level: 'silent' }), databaseUrl: db.url })
+  const app = await buildApp(deps)
+  await app.ready()
+  let n = 0
+  return {
+    app,
+    deps,
+    clock,
+    dataDir,
+    async close() {
+      await app.close()
+      await deps.database.close()
+      await db.drop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+    async createUser(opts = {}) {
+      n++
+      const username = opts.username ?? `user${n}`
+      const password = opts.password ?? `pw-${randomBytes(6).toString('hex')}`
+      const now = clock.now()
+      const id = newId(now)
+      await deps.repos.users.insert({
+        id,
+        email: `${username}@example.test`,
+        username,
+        full_name: null,
+        password_hash: await hashPassword(password),
+        is_superadmin: opts.superadmin ? 1 : 0,
+        is_active: 1,
+        can_create_monitors: opts.canCreate === false ? 0 : 1,
+        timezone: null,
+        language: null,
+        created_at: now,
+        updated_at: now,
+      })
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`)
+      const token = (res.json() as { access_token: string }).access_token
+      return { id, username, password, token, auth: { authorization: `Bearer ${token}` } }
+    },
+  }
+}
+
+export const HTTP_MONITOR = { name: 'Example', url: 'http://127.0.0.1:9/health', interval_seconds: 30 }
