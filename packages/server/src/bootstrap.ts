@@ -27,7 +27,10 @@ function randomPassword(length = 20): string {
  * First start only: creates the superadmin `admin`, prints its password once in a frame and
  * writes it to DATA_DIR/ADMIN_PASSWORD (0600). Later starts do nothing.
  */
-export async function ensureAdmin(deps: Deps, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<boolean> {
+export async function ensureAdmin(
+  deps: Deps,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<boolean> {
   if ((await deps.repos.users.count()) > 0) return false
   const password = randomPassword()
   const now = deps.clock.now()
@@ -48,7 +51,14 @@ export async function ensureAdmin(deps: Deps, print: (text: string) => void = (t
   mkdirSync(deps.config.DATA_DIR, { recursive: true })
   const file = join(deps.config.DATA_DIR, 'ADMIN_PASSWORD')
   writeFileSync(file, `${password}\n`, { mode: 0o600 })
-  const lines = ['WhatIsUp admin account created (shown once)', '', `  username: admin`, `  password: ${password}`, '', `also saved to ${file}`]
+  const lines = [
+    'WhatIsUp admin account created (shown once)',
+    '',
+    `  username: admin`,
+    `  password: ${password}`,
+    '',
+    `also saved to ${file}`,
+  ]
   const width = Math.max(...lines.map((l) => l.length)) + 4
   const bar = `+${'-'.repeat(width)}+`
   print(`\n${bar}\n${lines.map((l) => `|  ${l.padEnd(width - 2)}|`).join('\n')}\n${bar}\n\n`)

@@ -1,12 +1,12 @@
-import { ConfigError, loadConfig } from './config/config.js'
 import { buildApp } from './app.js'
 import { ensureAdmin, ensureSecretKeyFile } from './bootstrap.js'
+import { type Config, ConfigError, loadConfig } from './config/config.js'
 import { createDeps } from './core/create-deps.js'
 import { startEmbeddedProbe } from './embedded-probe.js'
 
 /** The only file that reads process.env: config → deps → app → listen → embedded probe. */
 async function main(): Promise<void> {
-  let config
+  let config: Config
   try {
     config = loadConfig(process.env, ensureSecretKeyFile)
   } catch (err) {

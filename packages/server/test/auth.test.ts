@@ -56,15 +56,27 @@ describe('auth', () => {
   it('rotates refresh tokens and revokes the family when a rotated one is reused', async () => {
     const u = await t.createUser()
     const first = (await login({ username: u.username, password: u.password })).json()
-    const r1 = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })
+    const r1 = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: first.refresh_token },
+    })
     expect(r1.statusCode).toBe(200)
     const second = r1.json()
     expect(second.refresh_token).not.toBe(first.refresh_token)
     // Reuse of the rotated token: rejected, and the newer token dies with its family.
-    const reuse = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })
+    const reuse = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: first.refresh_token },
+    })
     expect(reuse.statusCode).toBe(401)
     expect(reuse.json().code).toBe('TOKEN_REUSED')
-    const after = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: second.refresh_token } })
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: second.refresh_token },
+    })
     expect(after.statusCode).toBe(401)
     expect(after.json().code).toBe('TOKEN_INVALID')
   })
@@ -73,12 +85,24 @@ describe('auth', () => {
     const u = await t.createUser()
     const a = (await login({ username: u.username, password: u.password })).json()
     t.clock.advance(7 * 86_400_000 + 1000)
-    const expired = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: a.refresh_token } })
+    const expired = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: a.refresh_token },
+    })
     expect(expired.json().code).toBe('TOKEN_EXPIRED')
     const b = (await login({ username: u.username, password: u.password })).json()
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refresh_token: b.refresh_token } })
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      payload: { refresh_token: b.refresh_token },
+    })
     expect(out.statusCode).toBe(204)
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: b.refresh_token } })
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: b.refresh_token },
+    })
     expect(again.statusCode).toBe(401)
   })
 
@@ -91,10 +115,20 @@ describe('auth', () => {
       payload: { full_name: 'Ada', timezone: 'Europe/Paris', language: 'fr' },
     })
     expect(ok.json()).toMatchObject({ full_name: 'Ada', timezone: 'Europe/Paris', language: 'fr' })
-    const priv = await t.app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: u.auth, payload: { is_superadmin: true } })
+    const priv = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: u.auth,
+      payload: { is_superadmin: true },
+    })
     expect(priv.statusCode).toBe(400)
     expect(priv.json().details.issues[0].path).toBe('body.is_superadmin')
-    const tz = await t.app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: u.auth, payload: { timezone: 'Mars/Olympus' } })
+    const tz = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: u.auth,
+      payload: { timezone: 'Mars/Olympus' },
+    })
     expect(tz.statusCode).toBe(400)
     const me = (await t.app.inject({ url: '/api/v1/auth/me', headers: u.auth })).json()
     expect(me).toMatchObject({ is_superadmin: false, timezone: 'Europe/Paris' })
@@ -112,7 +146,12 @@ describe('login rate limit', () => {
     try {
       const u = await ctx.createUser({ password: 'pw' })
       const attempt = (username: string, ip: string) =>
-        ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'bad' }, remoteAddress: ip })
+        ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username, password: 'bad' },
+          remoteAddress: ip,
+        })
       // createUser logged in once from 127.0.0.1; two more from other IPs exhaust the account.
       expect((await attempt(u.username, '10.0.0.1')).statusCode).toBe(401)
       expect((await attempt(u.username, '10.0.0.2')).statusCode).toBe(401)
@@ -125,7 +164,11 @@ describe('login rate limit', () => {
       expect((await attempt('x4', '10.9.9.9')).statusCode).toBe(429)
       // The window passes.
       ctx.clock.advance(61_000)
-      const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: u.username, password: 'pw' } })
+      const ok = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: u.username, password: 'pw' },
+      })
       expect(ok.statusCode).toBe(200)
     } finally {
       await ctx.close()

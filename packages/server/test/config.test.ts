@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('config', () => {
   it('refuses to start in production without a real SECRET_KEY', () => {
     expect(() => loadConfig({ ENVIRONMENT: 'production' }, ensureSecretKeyFile)).toThrow(ConfigError)
-    expect(() => loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'CHANGE_ME_IN_PRODUCTION' }, ensureSecretKeyFile)).toThrow(/SECRET_KEY/)
+    expect(() =>
+      loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'CHANGE_ME_IN_PRODUCTION' }, ensureSecretKeyFile),
+    ).toThrow(/SECRET_KEY/)
     expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'a'.repeat(64) }).SECRET_KEY).toBe('a'.repeat(64))
   })
 
@@ -44,9 +46,16 @@ describe('first start', () => {
       expect(printed.join('')).toContain(`password: ${password}`)
       expect(printed.join('')).toMatch(/^\n\+-+\+/)
       expect(await ensureAdmin(t.deps, (s) => printed.push(s))).toBe(false)
-      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password } })
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password },
+      })
       expect(login.statusCode).toBe(200)
-      const me = await t.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${login.json().access_token}` } })
+      const me = await t.app.inject({
+        url: '/api/v1/auth/me',
+        headers: { authorization: `Bearer ${login.json().access_token}` },
+      })
       expect(me.json()).toMatchObject({ is_superadmin: true, email: 'admin@local' })
     } finally {
       await t.close()

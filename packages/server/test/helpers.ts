@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeClock } from '@whatisup/shared'
-import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { pino } from 'pino'
+import type { App } from '../src/app.js'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/config.js'
 import { createDeps } from '../src/core/create-deps.js'
@@ -41,12 +41,17 @@ async function freshDatabaseUrl(dir: string): Promise<{ url: string; drop: () =>
 }
 
 export interface TestContext {
-  app: FastifyInstance
+  app: App
   deps: Deps
   clock: FakeClock
   dataDir: string
   close(): Promise<void>
-  createUser(opts?: { username?: string; password?: string; superadmin?: boolean; canCreate?: boolean }): Promise<TestUser>
+  createUser(opts?: {
+    username?: string
+    password?: string
+    superadmin?: boolean
+    canCreate?: boolean
+  }): Promise<TestUser>
 }
 
 export interface TestUser {

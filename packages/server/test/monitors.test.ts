@@ -51,9 +51,18 @@ describe('monitors CRUD', () => {
       payload: { interval_seconds: 120, expected_status_codes: [200, '300-399'], custom_headers: { 'X-Env': 'prod' } },
     })
     expect(ok.statusCode).toBe(200)
-    expect(ok.json()).toMatchObject({ interval_seconds: 120, expected_status_codes: [200, '300-399'], custom_headers: { 'X-Env': 'prod' } })
+    expect(ok.json()).toMatchObject({
+      interval_seconds: 120,
+      expected_status_codes: [200, '300-399'],
+      custom_headers: { 'X-Env': 'prod' },
+    })
     // timeout > interval only shows up on the merged object.
-    const bad = await t.app.inject({ method: 'PATCH', url: `/api/v1/monitors/${m.id}`, headers: alice.auth, payload: { timeout_seconds: 60, interval_seconds: 30 } })
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/monitors/${m.id}`,
+      headers: alice.auth,
+      payload: { timeout_seconds: 60, interval_seconds: 30 },
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().details.issues[0].path).toBe('body.timeout_seconds')
     const after = (await t.app.inject({ url: `/api/v1/monitors/${m.id}`, headers: alice.auth })).json()

@@ -13,16 +13,33 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 async function register(name: string, network_type: 'internal' | 'external' = 'external') {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/probes/register', headers: admin.auth, payload: { name, network_type } })
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/probes/register',
+    headers: admin.auth,
+    payload: { name, network_type },
+  })
   expect(res.statusCode).toBe(201)
   return res.json() as { id: string; api_key: string }
 }
 const heartbeat = (key: string, payload: object = {}) =>
   t.app.inject({ method: 'POST', url: '/api/v1/probes/heartbeat', headers: { 'x-probe-api-key': key }, payload })
 const upload = (key: string, batch_id: string, results: Partial<CheckResult>[]) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/probes/results', headers: { 'x-probe-api-key': key }, payload: { batch_id, results } })
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/probes/results',
+    headers: { 'x-probe-api-key': key },
+    payload: { batch_id, results },
+  })
 const monitor = async (extra: object = {}) =>
-  (await t.app.inject({ method: 'POST', url: '/api/v1/monitors', headers: alice.auth, payload: { ...HTTP_MONITOR, ...extra } })).json() as {
+  (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/monitors',
+      headers: alice.auth,
+      payload: { ...HTTP_MONITOR, ...extra },
+    })
+  ).json() as {
     id: string
   }
 const result = (monitor_id: string, status: CheckResult['status'], checked_at = t.clock.now()): CheckResult => ({
@@ -37,14 +54,24 @@ const result = (monitor_id: string, status: CheckResult['status'], checked_at = 
 
 describe('probe registration and auth', () => {
   it('only a superadmin registers; the key is wiu_… and stored only as a hash', async () => {
-    const denied = await t.app.inject({ method: 'POST', url: '/api/v1/probes/register', headers: alice.auth, payload: { name: 'x' } })
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probes/register',
+      headers: alice.auth,
+      payload: { name: 'x' },
+    })
     expect(denied.statusCode).toBe(403)
     const p = await register('paris')
     expect(p.api_key).toMatch(/^wiu_[A-Za-z0-9_-]{40,}$/)
     const row = await t.deps.repos.probes.findById(p.id)
     expect(row?.key_hash).not.toContain(p.api_key)
     expect(JSON.stringify(row)).not.toContain(p.api_key)
-    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/probes/register', headers: admin.auth, payload: { name: 'paris' } })
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probes/register',
+      headers: admin.auth,
+      payload: { name: 'paris' },
+    })
     expect(dup.json().code).toBe('CONFLICT')
   })
 
@@ -54,6 +81,43 @@ describe('probe registration and auth', () => {
     expect((await heartbeat('wiu_unknownkey')).statusCode).toBe(401)
     const noHeader = await t.app.inject({ method: 'POST', url: '/api/v1/probes/results', payload: { junk: true } })
     expect(noHeader.statusCode).toBe(401)
+  })
+})
+
+describe('probe management', () => {
+  it('revokes a key by deactivating or rotating, at once', async () => {
+    const p = await register('revocable')
+    expect((await heartbeat(p.api_key)).statusCode).toBe(200)
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/probes/${p.id}`,
+      headers: admin.auth,
+      payload: { is_active: false },
+    })
+    expect(off.json().is_active).toBe(false)
+    expect((await heartbeat(p.api_key)).json().code).toBe('PROBE_KEY_INVALID')
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/probes/${p.id}`,
+      headers: admin.auth,
+      payload: { is_active: true },
+    })
+    const rotated = (
+      await t.app.inject({ method: 'POST', url: `/api/v1/probes/${p.id}/rotate-key`, headers: admin.auth })
+    ).json()
+    expect(rotated.api_key).not.toBe(p.api_key)
+    expect((await heartbeat(p.api_key)).statusCode).toBe(401)
+    expect((await heartbeat(rotated.api_key)).statusCode).toBe(200)
+    const forbidden = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/probes/${p.id}`,
+      headers: alice.auth,
+      payload: { is_active: false },
+    })
+    expect(forbidden.statusCode).toBe(403)
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/probes/${p.id}`, headers: admin.auth })
+    expect(del.statusCode).toBe(204)
+    expect((await heartbeat(rotated.api_key)).statusCode).toBe(401)
   })
 })
 
@@ -69,7 +133,12 @@ describe('assignment pull', () => {
     const again = (await heartbeat(p.api_key, { config_version: first.config_version })).json()
     expect(again.monitors).toBeNull()
     expect(again.config_version).toBe(first.config_version)
-    await t.app.inject({ method: 'PATCH', url: `/api/v1/monitors/${m1.id}`, headers: alice.auth, payload: { interval_seconds: 45 } })
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/monitors/${m1.id}`,
+      headers: alice.auth,
+      payload: { interval_seconds: 45 },
+    })
     const changed = (await heartbeat(p.api_key, { config_version: first.config_version })).json()
     expect(changed.config_version).not.toBe(first.config_version)
     expect(changed.monitors.find((m: { id: string }) => m.id === m1.id).interval_seconds).toBe(45)
@@ -173,7 +242,9 @@ describe('result ingestion', () => {
       upload(b.api_key, 'cb-1', [result(m.id, 'down')]),
       upload(a.api_key, 'ca-2', [result(m.id, 'down', t.clock.now() + 1)]),
     ])
-    const open = (await t.app.inject({ url: `/api/v1/monitors/${m.id}/incidents?resolved=false`, headers: alice.auth })).json()
+    const open = (
+      await t.app.inject({ url: `/api/v1/monitors/${m.id}/incidents?resolved=false`, headers: alice.auth })
+    ).json()
     expect(open).toHaveLength(1)
   })
 })

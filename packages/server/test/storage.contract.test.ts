@@ -94,7 +94,14 @@ describe(`storage contract (${dialectUnderTest})`, () => {
 
   it('enforces at most one open incident per monitor in the database', async () => {
     const monitorId = await insertMonitor()
-    const base = { monitor_id: monitorId, cause: null, first_failure_at: T0, started_at: T0, resolved_at: null, affected_probe_ids: '[]' }
+    const base = {
+      monitor_id: monitorId,
+      cause: null,
+      first_failure_at: T0,
+      started_at: T0,
+      resolved_at: null,
+      affected_probe_ids: '[]',
+    }
     const first = newId()
     expect(await repos.incidents.openIfNone({ ...base, id: first })).toBe(true)
     expect(await repos.incidents.openIfNone({ ...base, id: newId() })).toBe(false)
@@ -106,11 +113,33 @@ describe(`storage contract (${dialectUnderTest})`, () => {
   it('upserts derived state', async () => {
     const monitorId = await insertMonitor()
     const probeId = await insertProbe('state')
-    const s = { monitor_id: monitorId, probe_id: probeId, status: 'up', checked_at: T0, since: T0, consecutive_failures: 0, consecutive_successes: 1 }
+    const s = {
+      monitor_id: monitorId,
+      probe_id: probeId,
+      status: 'up',
+      checked_at: T0,
+      since: T0,
+      consecutive_failures: 0,
+      consecutive_successes: 1,
+    }
     await repos.state.putProbeState(s)
-    await repos.state.putProbeState({ ...s, status: 'down', checked_at: T0 + 1, consecutive_failures: 1, consecutive_successes: 0 })
-    expect(await repos.state.probeStates(monitorId)).toEqual([{ ...s, status: 'down', checked_at: T0 + 1, consecutive_failures: 1, consecutive_successes: 0 }])
-    await repos.state.putMonitorState({ monitor_id: monitorId, status: 'down', status_since: T0, last_checked_at: T0, last_latency_ms: 3.25 })
+    await repos.state.putProbeState({
+      ...s,
+      status: 'down',
+      checked_at: T0 + 1,
+      consecutive_failures: 1,
+      consecutive_successes: 0,
+    })
+    expect(await repos.state.probeStates(monitorId)).toEqual([
+      { ...s, status: 'down', checked_at: T0 + 1, consecutive_failures: 1, consecutive_successes: 0 },
+    ])
+    await repos.state.putMonitorState({
+      monitor_id: monitorId,
+      status: 'down',
+      status_since: T0,
+      last_checked_at: T0,
+      last_latency_ms: 3.25,
+    })
     expect((await repos.state.getMonitorState(monitorId))?.last_latency_ms).toBe(3.25)
   })
 
@@ -122,7 +151,13 @@ describe(`storage contract (${dialectUnderTest})`, () => {
     expect(await repos.monitors.findVisible(ctxOther, mine)).toBeUndefined()
     expect((await repos.monitors.findVisible(ctxMine, mine))?.name).toBe('mine')
     expect((await repos.monitors.findVisible({ ...ctxOther, isSuperadmin: true }, mine))?.name).toBe('mine')
-    await repos.state.putMonitorState({ monitor_id: mine, status: 'up', status_since: T0, last_checked_at: T0, last_latency_ms: 1 })
+    await repos.state.putMonitorState({
+      monitor_id: mine,
+      status: 'up',
+      status_since: T0,
+      last_checked_at: T0,
+      last_latency_ms: 1,
+    })
     await repos.monitors.delete(mine)
     expect(await repos.state.getMonitorState(mine)).toBeUndefined()
   })

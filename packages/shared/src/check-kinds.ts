@@ -20,5 +20,15 @@ export type CheckStatus = (typeof CHECK_STATUSES)[number]
 export type MonitorStatus = CheckStatus | 'unknown' | 'paused'
 
 /** Where in a check a failure happened, so alerts can say "TLS failed" instead of "error". */
-export const FAILURE_PHASES = ['config', 'ssrf', 'dns', 'connect', 'tls', 'request', 'response', 'assertion', 'timeout'] as const
+export const FAILURE_PHASES = [
+  'config',
+  'ssrf',
+  'dns',
+  'connect',
+  'tls',
+  'request',
+  'response',
+  'assertion',
+  'timeout',
+] as const
 export type FailurePhase = (typeof FAILURE_PHASES)[number]

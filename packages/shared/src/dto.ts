@@ -85,6 +85,16 @@ export const ProbeRegisterBody = z.strictObject({
   network_type: z.enum(NETWORK_TYPES).default('external'),
 })
 
+/** PATCH /probes/{id}: setting is_active false revokes the probe's key at once. */
+export const ProbeUpdateBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  location_name: z.string().trim().max(200).optional(),
+  latitude: z.number().min(-90).max(90).nullable().optional(),
+  longitude: z.number().min(-180).max(180).nullable().optional(),
+  network_type: z.enum(NETWORK_TYPES).optional(),
+  is_active: z.boolean().optional(),
+})
+
 export const ProbeOut = z.object({
   id: z.string(),
   name: z.string(),

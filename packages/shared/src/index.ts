@@ -1,5 +1,5 @@
-export * from './clock.js'
 export * from './check-kinds.js'
+export * from './clock.js'
 export * from './dto.js'
 export * from './errors.js'
 export * from './monitor.js'

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 
 /** Placeholder values that must never sign tokens in production. */
 export const DEFAULT_SECRET_KEYS = new Set(['', 'CHANGE_ME_IN_PRODUCTION', 'changeme', 'secret'])
@@ -22,7 +20,12 @@ export const ConfigSchema = z.object({
   EMBEDDED_PROBE: bool.default(true),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -54,7 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, resolveSecret?: (dataDir: str
   let secret = c.SECRET_KEY ?? ''
   if (DEFAULT_SECRET_KEYS.has(secret)) {
     if (c.ENVIRONMENT === 'production') {
-      throw new ConfigError('SECRET_KEY is missing or a default value; production refuses to start (openssl rand -hex 32)')
+      throw new ConfigError(
+        'SECRET_KEY is missing or a default value; production refuses to start (openssl rand -hex 32)',
+      )
     }
     if (!resolveSecret) throw new ConfigError('SECRET_KEY is required')
     secret = resolveSecret(c.DATA_DIR)

@@ -18,10 +18,14 @@ export function createLogger(config: Config): Logger {
 }
 
 /** Opens storage and wires the in-process implementations (embedded mode). */
-export async function createDeps(config: Config, opts: { clock?: Clock; log?: Logger; databaseUrl?: string } = {}): Promise<Deps> {
+export async function createDeps(
+  config: Config,
+  opts: { clock?: Clock; log?: Logger; databaseUrl?: string } = {},
+): Promise<Deps> {
   const log = opts.log ?? createLogger(config)
   const clock = opts.clock ?? systemClock
-  const url = opts.databaseUrl ?? (config.dialect === 'postgres' ? config.DATABASE_URL : `${config.DATA_DIR}/whatisup.db`)
+  const url =
+    opts.databaseUrl ?? (config.dialect === 'postgres' ? config.DATABASE_URL : `${config.DATA_DIR}/whatisup.db`)
   const database = await openDatabase({ url })
   return {
     config,

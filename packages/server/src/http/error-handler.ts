@@ -35,7 +35,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 }
 
 function classify(err: FastifyError): { code: ErrorCode; message: string; details?: ErrorBody['details'] } {
-  if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
+  if (err instanceof AppError)
+    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body'
     const issues: ErrorIssue[] = err.validation.map((v) => {
@@ -43,7 +44,10 @@ function classify(err: FastifyError): { code: ErrorCode; message: string; detail
       // Unknown keys: name each offending field, not just the object that contained them.
       const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined
       if (keys?.length) {
-        return { path: [...base, ...keys].join('.'), message: `unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}` }
+        return {
+          path: [...base, ...keys].join('.'),
+          message: `unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}`,
+        }
       }
       return { path: base.join('.'), message: v.message ?? 'invalid value' }
     })
@@ -60,7 +64,8 @@ function classify(err: FastifyError): { code: ErrorCode; message: string; detail
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
   if (mapped) return { code: mapped, message: err.message }
   if (err.statusCode === 429) return { code: 'RATE_LIMITED', message: 'too many requests' }
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return { code: 'VALIDATION_FAILED', message: err.message }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return { code: 'VALIDATION_FAILED', message: err.message }
   return { code: 'INTERNAL', message: 'internal error' }
 }
 

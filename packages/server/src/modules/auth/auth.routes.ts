@@ -21,7 +21,9 @@ export function authRoutes(deps: Deps): FastifyPluginAsyncZod {
     )
     app.post(
       '/refresh',
-      { schema: { tags: ['auth'], summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair } } },
+      {
+        schema: { tags: ['auth'], summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair } },
+      },
       async (req) => refresh(deps, req.body.refresh_token),
     )
     app.post('/logout', { schema: { tags: ['auth'], body: RefreshBody } }, async (req, reply) => {
@@ -38,8 +40,12 @@ export function authRoutes(deps: Deps): FastifyPluginAsyncZod {
       { preValidation: requireUser(deps), schema: { tags: ['auth'], body: MeUpdate, response: { 200: UserOut } } },
       async (req) => updateMe(deps, req.ctx, req.body),
     )
-    app.post('/register', { schema: { tags: ['auth'], summary: 'Self-registration is closed; admins create accounts' } }, async () => {
-      throw new AppError('FORBIDDEN', 'registration is invite-only')
-    })
+    app.post(
+      '/register',
+      { schema: { tags: ['auth'], summary: 'Self-registration is closed; admins create accounts' } },
+      async () => {
+        throw new AppError('FORBIDDEN', 'registration is invite-only')
+      },
+    )
   }
 }

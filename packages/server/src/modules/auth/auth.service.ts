@@ -20,13 +20,17 @@ function accessKey(deps: Deps): Uint8Array {
 const WINDOW_MS = 60_000
 
 /** Login by username or e-mail. Limited per IP and per account before any password work. */
-export async function login(deps: Deps, input: { username: string; password: string; ip: string }): Promise<TokenPairOut> {
+export async function login(
+  deps: Deps,
+  input: { username: string; password: string; ip: string },
+): Promise<TokenPairOut> {
   const limit = deps.config.LOGIN_RATE_LIMIT_PER_MINUTE
   const account = input.username.trim().toLowerCase()
   const waitIp = await deps.limiter.hit(`login:ip:${input.ip}`, limit, WINDOW_MS)
   const waitAccount = await deps.limiter.hit(`login:account:${account}`, limit, WINDOW_MS)
   const wait = Math.max(waitIp, waitAccount)
-  if (wait > 0) throw new AppError('RATE_LIMITED', 'too many login attempts; try again later', { retryAfterSeconds: wait })
+  if (wait > 0)
+    throw new AppError('RATE_LIMITED', 'too many login attempts; try again later', { retryAfterSeconds: wait })
 
   const user = await deps.repos.users.findByLogin(account)
   const ok = await verifyPassword(user?.password_hash, input.password)
@@ -69,7 +73,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPa
   }
   if (row.expires_at <= now) throw new AppError('TOKEN_EXPIRED', 'refresh token expired')
   const user = await deps.repos.users.findById(row.user_id)
-  if (!user || user.is_active !== 1) throw new AppError('TOKEN_INVALID', 'invalid refresh token')
+  if (user?.is_active !== 1) throw new AppError('TOKEN_INVALID', 'invalid refresh token')
   if (!(await deps.repos.refreshTokens.markRotated(row.id, now))) {
     await deps.repos.refreshTokens.revokeFamily(row.family_id, now)
     throw new AppError('TOKEN_REUSED', 'refresh token already used; all sessions of this login were revoked')
@@ -87,7 +91,7 @@ export async function logout(deps: Deps, refreshToken: string): Promise<void> {
 export async function authenticate(deps: Deps, bearer: string): Promise<RequestContext> {
   const userId = await verifyAccessToken(accessKey(deps), bearer, deps.clock.now())
   const user = await deps.repos.users.findById(userId)
-  if (!user || user.is_active !== 1) throw new AppError('TOKEN_INVALID', 'account disabled or deleted')
+  if (user?.is_active !== 1) throw new AppError('TOKEN_INVALID', 'account disabled or deleted')
   return {
     userId: user.id,
     isSuperadmin: user.is_superadmin === 1,
@@ -120,7 +124,11 @@ export async function getMe(deps: Deps, ctx: RequestContext): Promise<User> {
 export async function updateMe(
   deps: Deps,
   ctx: RequestContext,
-  patch: { full_name?: string | null | undefined; timezone?: string | null | undefined; language?: 'en' | 'fr' | null | undefined },
+  patch: {
+    full_name?: string | null | undefined
+    timezone?: string | null | undefined
+    language?: 'en' | 'fr' | null | undefined
+  },
 ): Promise<User> {
   const set: Partial<UserRow> = { updated_at: deps.clock.now() }
   if (patch.full_name !== undefined) set.full_name = patch.full_name

@@ -7,7 +7,12 @@ export function deriveKey(secret: string, purpose: string): Uint8Array {
   return createHmac('sha256', secret).update(`whatisup:${purpose}`).digest()
 }
 
-export async function signAccessToken(key: Uint8Array, userId: string, nowMs: number, ttlMinutes: number): Promise<string> {
+export async function signAccessToken(
+  key: Uint8Array,
+  userId: string,
+  nowMs: number,
+  ttlMinutes: number,
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000)
   return new SignJWT({ typ: 'access' })
     .setProtectedHeader({ alg: 'HS256' })
@@ -20,7 +25,8 @@ export async function signAccessToken(key: Uint8Array, userId: string, nowMs: nu
 export async function verifyAccessToken(key: Uint8Array, token: string, nowMs: number): Promise<string> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(nowMs) })
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new AppError('TOKEN_INVALID', 'not an access token')
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string')
+      throw new AppError('TOKEN_INVALID', 'not an access token')
     return payload.sub
   } catch (err) {
     if (err instanceof AppError) throw err

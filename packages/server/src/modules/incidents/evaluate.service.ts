@@ -8,14 +8,17 @@ import { applyResult, deriveStatus, freshnessWindowMs, type ProbeView } from './
  * Folds a probe's new results for one monitor into its state and opens or resolves incidents.
  * Serialised per monitor (one writer), so concurrent batches cannot double-open.
  */
-export async function evaluateMonitor(deps: Deps, monitor: MonitorRow, probeId: string, results: readonly CheckResult[]): Promise<void> {
+export async function evaluateMonitor(
+  deps: Deps,
+  monitor: MonitorRow,
+  probeId: string,
+  results: readonly CheckResult[],
+): Promise<void> {
   await deps.monitorLocks.run(monitor.id, async () => {
     if (monitor.enabled !== 1) return
     const now = deps.clock.now()
     const rows = await deps.repos.state.probeStates(monitor.id)
-    let view: ProbeView | undefined = rows
-      .map(toView)
-      .find((v) => v.probeId === probeId)
+    let view: ProbeView | undefined = rows.map(toView).find((v) => v.probeId === probeId)
     let lastFailure: string | null = null
     let changed = false
     for (const r of [...results].sort((a, b) => a.checked_at - b.checked_at)) {
@@ -82,7 +85,13 @@ async function applyVerdict(
     last_latency_ms: latencyMs,
   })
   if (prevStatus !== status) {
-    deps.events.emit('MonitorStateChanged', { monitorId: monitor.id, ownerId: monitor.owner_id, from: prevStatus, to: status, at: now })
+    deps.events.emit('MonitorStateChanged', {
+      monitorId: monitor.id,
+      ownerId: monitor.owner_id,
+      from: prevStatus,
+      to: status,
+      at: now,
+    })
   }
 
   const open = await deps.repos.incidents.findOpen(monitor.id)
@@ -98,7 +107,13 @@ async function applyVerdict(
       affected_probe_ids: JSON.stringify(failing.map((v) => v.probeId)),
     }
     if (await deps.repos.incidents.openIfNone(incident)) {
-      deps.events.emit('IncidentOpened', { incidentId: incident.id, monitorId: monitor.id, ownerId: monitor.owner_id, at: now, cause })
+      deps.events.emit('IncidentOpened', {
+        incidentId: incident.id,
+        monitorId: monitor.id,
+        ownerId: monitor.owner_id,
+        at: now,
+        cause,
+      })
     }
   } else if (open && (status === 'up' || status === 'degraded')) {
     await deps.repos.incidents.resolve(open.id, now)

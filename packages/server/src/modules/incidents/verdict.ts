@@ -14,7 +14,12 @@ export interface ProbeView {
  * Folds one result into a probe's view. Results older than the view (replayed from a probe's
  * buffer) return null: they complete history but never move the live state.
  */
-export function applyResult(prev: ProbeView | undefined, probeId: string, status: CheckStatus, at: number): ProbeView | null {
+export function applyResult(
+  prev: ProbeView | undefined,
+  probeId: string,
+  status: CheckStatus,
+  at: number,
+): ProbeView | null {
   if (prev && at <= prev.checkedAt) return null
   const failing = status === 'down'
   const changed = !prev || prev.status !== status

@@ -19,7 +19,9 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
     return m !== undefined && !isAssigned(probe, m)
   })
   if (foreign.length > 0) {
-    throw new AppError('MONITOR_NOT_ASSIGNED', `this probe is not assigned monitor ${foreign[0]}`, { monitor_ids: foreign })
+    throw new AppError('MONITOR_NOT_ASSIGNED', `this probe is not assigned monitor ${foreign[0]}`, {
+      monitor_ids: foreign,
+    })
   }
   // A monitor deleted while its results were in flight: drop those results, keep the rest.
   const kept = batch.results.filter((r) => monitors.has(r.monitor_id))

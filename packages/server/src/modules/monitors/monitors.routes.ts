@@ -22,7 +22,10 @@ const ResultsQuery = z.strictObject({
 })
 const IncidentsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  resolved: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  resolved: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 })
 const tags = ['monitors']
 
@@ -32,7 +35,14 @@ export function monitorRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     app.get(
       '/',
-      { schema: { tags, summary: 'List visible monitors (total in X-Total-Count)', querystring: MonitorListQuery, response: { 200: z.array(MonitorOut) } } },
+      {
+        schema: {
+          tags,
+          summary: 'List visible monitors (total in X-Total-Count)',
+          querystring: MonitorListQuery,
+          response: { 200: z.array(MonitorOut) },
+        },
+      },
       async (req, reply) => {
         const { items, total } = await listMonitors(deps, req.ctx, req.query)
         void reply.header('x-total-count', String(total))
@@ -45,8 +55,10 @@ export function monitorRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get('/:id', { schema: { tags, params: IdParams, response: { 200: MonitorOut } } }, async (req) =>
       getMonitor(deps, req.ctx, req.params.id),
     )
-    app.patch('/:id', { schema: { tags, params: IdParams, body: MonitorUpdate, response: { 200: MonitorOut } } }, async (req) =>
-      updateMonitor(deps, req.ctx, req.params.id, req.body),
+    app.patch(
+      '/:id',
+      { schema: { tags, params: IdParams, body: MonitorUpdate, response: { 200: MonitorOut } } },
+      async (req) => updateMonitor(deps, req.ctx, req.params.id, req.body),
     )
     app.delete('/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
       await deleteMonitor(deps, req.ctx, req.params.id)
@@ -60,7 +72,15 @@ export function monitorRoutes(deps: Deps): FastifyPluginAsyncZod {
     )
     app.get(
       '/:id/results',
-      { schema: { tags, summary: 'Recent results, newest first', params: IdParams, querystring: ResultsQuery, response: { 200: z.array(ResultOut) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Recent results, newest first',
+          params: IdParams,
+          querystring: ResultsQuery,
+          response: { 200: z.array(ResultOut) },
+        },
+      },
       async (req) => listResults(deps, req.ctx, req.params.id, req.query),
     )
     app.get(

@@ -28,7 +28,14 @@ export async function createMonitor(deps: Deps, ctx: RequestContext, input: Moni
   const config = MonitorCreate.parse(input)
   const now = deps.clock.now()
   const id = newId(now)
-  await deps.repos.monitors.insert({ id, owner_id: ctx.userId, team_id: null, ...toRowFields(config), created_at: now, updated_at: now })
+  await deps.repos.monitors.insert({
+    id,
+    owner_id: ctx.userId,
+    team_id: null,
+    ...toRowFields(config),
+    created_at: now,
+    updated_at: now,
+  })
   deps.events.emit('MonitorCreated', { monitorId: id, ownerId: ctx.userId })
   return getMonitor(deps, ctx, id)
 }
@@ -47,12 +54,20 @@ export async function listMonitors(
 }
 
 /** Partial update: the stored config and the patch are merged, then validated as a whole. */
-export async function updateMonitor(deps: Deps, ctx: RequestContext, id: string, patch: MonitorUpdateInput): Promise<Monitor> {
+export async function updateMonitor(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  patch: MonitorUpdateInput,
+): Promise<Monitor> {
   const current = await loadVisible(deps, ctx, id)
   authorize(ctx, 'monitor:update', current)
   const merged = MonitorConfigSchema.safeParse({ ...toConfig(current), ...patch })
   if (!merged.success) {
-    const issues = merged.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message }))
+    const issues = merged.error.issues.map((i) => ({
+      path: ['body', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }))
     throw new AppError('VALIDATION_FAILED', `${issues[0]?.path}: ${issues[0]?.message}`, { issues })
   }
   const now = deps.clock.now()
@@ -69,7 +84,13 @@ export function setEnabled(deps: Deps, ctx: RequestContext, id: string, enabled:
 /** After a pause, old per-probe states are stale: the monitor starts again from unknown. */
 async function onResumed(deps: Deps, id: string, now: number): Promise<void> {
   await deps.repos.state.clearProbeStates(id)
-  await deps.repos.state.putMonitorState({ monitor_id: id, status: 'unknown', status_since: now, last_checked_at: null, last_latency_ms: null })
+  await deps.repos.state.putMonitorState({
+    monitor_id: id,
+    status: 'unknown',
+    status_since: now,
+    last_checked_at: null,
+    last_latency_ms: null,
+  })
 }
 
 export async function deleteMonitor(deps: Deps, ctx: RequestContext, id: string): Promise<void> {

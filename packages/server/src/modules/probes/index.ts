@@ -1,2 +1,2 @@
-export { ensureEmbeddedProbe, toProbeOut } from './probes.service.js'
 export { probeRoutes } from './probes.routes.js'
+export { ensureEmbeddedProbe, toProbeOut } from './probes.service.js'

@@ -3,6 +3,7 @@ import {
   HeartbeatResponseSchema,
   ProbeOut,
   ProbeRegisterBody,
+  ProbeUpdateBody,
   ResultBatchAckSchema,
   ResultBatchSchema,
 } from '@whatisup/shared'
@@ -11,10 +12,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Deps } from '../../core/deps.js'
 import { requireUser } from '../../http/auth-hook.js'
-import { ingestBatch } from '../ingestion/ingestion.service.js'
-import { authenticateProbe, heartbeat, listProbes, registerProbe } from './probes.service.js'
-
 import type { ProbeRow } from '../../storage/repositories/index.js'
+import { ingestBatch } from '../ingestion/ingestion.service.js'
+import {
+  authenticateProbe,
+  deleteProbe,
+  getProbe,
+  heartbeat,
+  listProbes,
+  registerProbe,
+  rotateProbeKey,
+  updateProbe,
+} from './probes.service.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +32,7 @@ declare module 'fastify' {
 }
 
 const tags = ['probes']
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) })
 const ProbeKeyHeader = z.object({ 'x-probe-api-key': z.string().max(200).optional() })
 
 export function probeRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -32,8 +42,10 @@ export function probeRoutes(deps: Deps): FastifyPluginAsyncZod {
     req.probe = await authenticateProbe(deps, Array.isArray(key) ? key[0] : key)
   }
   return async (app) => {
-    app.get('/', { preValidation: requireUser(deps), schema: { tags, response: { 200: z.array(ProbeOut) } } }, async (req) =>
-      listProbes(deps, req.ctx),
+    app.get(
+      '/',
+      { preValidation: requireUser(deps), schema: { tags, response: { 200: z.array(ProbeOut) } } },
+      async (req) => listProbes(deps, req.ctx),
     )
     app.post(
       '/register',
@@ -48,6 +60,41 @@ export function probeRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req, reply) => reply.code(201).send(await registerProbe(deps, req.ctx, req.body)),
     )
+    const user = { preValidation: requireUser(deps) }
+    app.get('/:id', { ...user, schema: { tags, params: IdParams, response: { 200: ProbeOut } } }, async (req) =>
+      getProbe(deps, req.ctx, req.params.id),
+    )
+    app.patch(
+      '/:id',
+      {
+        ...user,
+        schema: {
+          tags,
+          summary: 'Update a probe; is_active=false revokes its key',
+          params: IdParams,
+          body: ProbeUpdateBody,
+          response: { 200: ProbeOut },
+        },
+      },
+      async (req) => updateProbe(deps, req.ctx, req.params.id, req.body),
+    )
+    app.post(
+      '/:id/rotate-key',
+      {
+        ...user,
+        schema: {
+          tags,
+          summary: 'Issue a new key (shown once); the old one stops working',
+          params: IdParams,
+          response: { 200: ProbeOut.extend({ api_key: z.string() }) },
+        },
+      },
+      async (req) => rotateProbeKey(deps, req.ctx, req.params.id),
+    )
+    app.delete('/:id', { ...user, schema: { tags, params: IdParams } }, async (req, reply) => {
+      await deleteProbe(deps, req.ctx, req.params.id)
+      return reply.code(204).send()
+    })
     app.post(
       '/heartbeat',
       {

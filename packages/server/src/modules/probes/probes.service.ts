@@ -49,13 +49,22 @@ export interface RegisterProbeInput {
 }
 
 /** Registers a probe. The raw key is returned once and never stored. */
-export async function registerProbe(deps: Deps, ctx: RequestContext, input: RegisterProbeInput): Promise<ProbeDto & { api_key: string }> {
+export async function registerProbe(
+  deps: Deps,
+  ctx: RequestContext,
+  input: RegisterProbeInput,
+): Promise<ProbeDto & { api_key: string }> {
   authorize(ctx, 'probe:register')
-  if (await deps.repos.probes.findByName(input.name)) throw new AppError('CONFLICT', `a probe named "${input.name}" already exists`)
+  if (await deps.repos.probes.findByName(input.name))
+    throw new AppError('CONFLICT', `a probe named "${input.name}" already exists`)
   return insertProbe(deps, input, false)
 }
 
-async function insertProbe(deps: Deps, input: RegisterProbeInput, embedded: boolean): Promise<ProbeDto & { api_key: string }> {
+async function insertProbe(
+  deps: Deps,
+  input: RegisterProbeInput,
+  embedded: boolean,
+): Promise<ProbeDto & { api_key: string }> {
   const now = deps.clock.now()
   const key = newProbeKey()
   const row: ProbeRow = {
@@ -81,12 +90,75 @@ async function insertProbe(deps: Deps, input: RegisterProbeInput, embedded: bool
 export async function ensureEmbeddedProbe(deps: Deps): Promise<{ probeId: string; apiKey: string }> {
   const existing = (await deps.repos.probes.list()).find((p) => p.is_embedded === 1)
   if (!existing) {
-    const p = await insertProbe(deps, { name: 'local', location_name: 'Embedded', latitude: null, longitude: null, network_type: 'internal' }, true)
+    const p = await insertProbe(
+      deps,
+      { name: 'local', location_name: 'Embedded', latitude: null, longitude: null, network_type: 'internal' },
+      true,
+    )
     return { probeId: p.id, apiKey: p.api_key }
   }
   const key = newProbeKey()
-  await deps.repos.probes.update(existing.id, { key_hash: hashProbeKey(key), key_prefix: key.slice(0, 10), updated_at: deps.clock.now() })
+  await deps.repos.probes.update(existing.id, {
+    key_hash: hashProbeKey(key),
+    key_prefix: key.slice(0, 10),
+    updated_at: deps.clock.now(),
+  })
   return { probeId: existing.id, apiKey: key }
+}
+
+async function loadProbe(deps: Deps, id: string): Promise<ProbeRow> {
+  const p = await deps.repos.probes.findById(id)
+  if (!p) throw new AppError('NOT_FOUND', 'probe not found')
+  return p
+}
+
+export async function getProbe(deps: Deps, ctx: RequestContext, id: string): Promise<ProbeDto> {
+  authorize(ctx, 'probe:read')
+  return toProbeOut(await loadProbe(deps, id))
+}
+
+export async function updateProbe(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  patch: { [K in keyof RegisterProbeInput]?: RegisterProbeInput[K] | undefined } & { is_active?: boolean | undefined },
+): Promise<ProbeDto> {
+  authorize(ctx, 'probe:manage')
+  const probe = await loadProbe(deps, id)
+  if (patch.name !== undefined && patch.name !== probe.name && (await deps.repos.probes.findByName(patch.name))) {
+    throw new AppError('CONFLICT', `a probe named "${patch.name}" already exists`)
+  }
+  const { is_active, ...rest } = patch
+  const set: Partial<ProbeRow> = { updated_at: deps.clock.now() }
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) (set as Record<string, unknown>)[k] = v
+  if (is_active !== undefined) set.is_active = is_active ? 1 : 0
+  await deps.repos.probes.update(id, set)
+  return toProbeOut(await loadProbe(deps, id))
+}
+
+/** Issues a new key; the old one stops working immediately. */
+export async function rotateProbeKey(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+): Promise<ProbeDto & { api_key: string }> {
+  authorize(ctx, 'probe:manage')
+  await loadProbe(deps, id)
+  const key = newProbeKey()
+  await deps.repos.probes.update(id, {
+    key_hash: hashProbeKey(key),
+    key_prefix: key.slice(0, 10),
+    updated_at: deps.clock.now(),
+  })
+  return { ...toProbeOut(await loadProbe(deps, id)), api_key: key }
+}
+
+export async function deleteProbe(deps: Deps, ctx: RequestContext, id: string): Promise<void> {
+  authorize(ctx, 'probe:manage')
+  const probe = await loadProbe(deps, id)
+  if (probe.is_embedded === 1)
+    throw new AppError('CONFLICT', 'the embedded probe cannot be deleted; set EMBEDDED_PROBE=false instead')
+  await deps.repos.probes.delete(id)
 }
 
 export async function listProbes(deps: Deps, ctx: RequestContext): Promise<ProbeDto[]> {
@@ -98,7 +170,7 @@ export async function authenticateProbe(deps: Deps, key: string | undefined): Pr
   if (!key) throw new AppError('PROBE_KEY_INVALID', 'missing X-Probe-Api-Key header')
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) throw new AppError('PROBE_KEY_INVALID', 'malformed probe key')
   const probe = await deps.repos.probes.findByKeyHash(hashProbeKey(key))
-  if (!probe || probe.is_active !== 1) throw new AppError('PROBE_KEY_INVALID', 'unknown or revoked probe key')
+  if (probe?.is_active !== 1) throw new AppError('PROBE_KEY_INVALID', 'unknown or revoked probe key')
   return probe
 }
 
@@ -130,10 +202,16 @@ export function isAssigned(probe: ProbeRow, m: Pick<MonitorRow, 'network_scope'>
  */
 export async function heartbeat(deps: Deps, probe: ProbeRow, req: HeartbeatRequest): Promise<HeartbeatResponse> {
   if ((req.protocol_version ?? PROBE_PROTOCOL_VERSION) !== PROBE_PROTOCOL_VERSION) {
-    throw new AppError('VALIDATION_FAILED', `unsupported probe protocol version ${req.protocol_version}; server speaks ${PROBE_PROTOCOL_VERSION}`)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `unsupported probe protocol version ${req.protocol_version}; server speaks ${PROBE_PROTOCOL_VERSION}`,
+    )
   }
   const now = deps.clock.now()
-  await deps.repos.probes.update(probe.id, { last_seen_at: now, health: req.health ? JSON.stringify(req.health) : probe.health })
+  await deps.repos.probes.update(probe.id, {
+    last_seen_at: now,
+    health: req.health ? JSON.stringify(req.health) : probe.health,
+  })
   deps.events.emit('ProbeSeen', { probeId: probe.id, at: now })
   const configs = (await deps.repos.monitors.listAssignable(probe.network_type)).map(toProbeMonitorConfig)
   const version = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 32)

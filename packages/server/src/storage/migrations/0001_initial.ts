@@ -132,7 +132,11 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
     .addColumn('http_status', 'integer')
     .addColumn('detail', 'text')
     .execute()
-  await db.schema.createIndex('ix_results_monitor_time').on('check_results').columns(['monitor_id', 'checked_at']).execute()
+  await db.schema
+    .createIndex('ix_results_monitor_time')
+    .on('check_results')
+    .columns(['monitor_id', 'checked_at'])
+    .execute()
 
   await db.schema
     .createTable('incidents')

@@ -29,7 +29,12 @@ export class IncidentsRepository {
   }
 
   async resolve(id: string, at: number): Promise<void> {
-    await this.db.updateTable('incidents').set({ resolved_at: at }).where('id', '=', id).where('resolved_at', 'is', null).execute()
+    await this.db
+      .updateTable('incidents')
+      .set({ resolved_at: at })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .execute()
   }
 
   listForMonitor(monitorId: string, opts: { limit: number; resolved?: boolean | undefined }): Promise<IncidentRow[]> {

@@ -49,10 +49,7 @@ export class MonitorsRepository {
       // Wildcards are dropped rather than escaped: ESCAPE syntax differs between the dialects.
       const like = `%${f.q.toLowerCase().replace(/[%_]/g, '')}%`
       q = q.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['name']), 'like', like),
-          eb(eb.fn('lower', ['url']), 'like', like),
-        ]),
+        eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['url']), 'like', like)]),
       )
     }
     const [countRow, ids] = await Promise.all([

@@ -14,7 +14,12 @@ export class ResultsRepository {
    * Stores a probe's batch once. The (probe, batch_id) row is the idempotency key and is written
    * in the same transaction as the results: a retried batch stores nothing and says so.
    */
-  async insertBatch(probeId: string, batchId: string, rows: NewResultRow[], at: number): Promise<{ duplicate: boolean }> {
+  async insertBatch(
+    probeId: string,
+    batchId: string,
+    rows: NewResultRow[],
+    at: number,
+  ): Promise<{ duplicate: boolean }> {
     return this.db.transaction().execute(async (tx) => {
       const key = await tx
         .insertInto('probe_batches')
@@ -32,7 +37,10 @@ export class ResultsRepository {
     })
   }
 
-  listForMonitor(monitorId: string, opts: { limit: number; offset: number; since?: number | undefined }): Promise<ResultRow[]> {
+  listForMonitor(
+    monitorId: string,
+    opts: { limit: number; offset: number; since?: number | undefined },
+  ): Promise<ResultRow[]> {
     let q = this.db.selectFrom('check_results').selectAll().where('monitor_id', '=', monitorId)
     if (opts.since !== undefined) q = q.where('checked_at', '>=', opts.since)
     return q.orderBy('checked_at', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute()
