@@ -1,0 +1,77 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import { ApiError } from './api/index'
+import type { MessageSchema } from './i18n/en'
+import { useAuthStore } from './stores/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (the login page). */
+    public?: boolean
+    title: keyof MessageSchema['titles']
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    { path: '/', redirect: { name: 'monitors' }, meta: { title: 'monitors' } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./features/auth/pages/LoginPage.vue'),
+      meta: { public: true, title: 'login' },
+    },
+    {
+      path: '/monitors',
+      name: 'monitors',
+      component: () => import('./features/monitors/pages/MonitorListPage.vue'),
+      meta: { title: 'monitors' },
+    },
+    {
+      path: '/monitors/new',
+      name: 'monitor-new',
+      component: () => import('./features/monitors/pages/MonitorCreatePage.vue'),
+      meta: { title: 'newMonitor' },
+    },
+    {
+      path: '/monitors/:id',
+      name: 'monitor',
+      component: () => import('./features/monitors/pages/MonitorDetailPage.vue'),
+      props: true,
+      meta: { title: 'monitor' },
+    },
+    {
+      path: '/monitors/:id/edit',
+      name: 'monitor-edit',
+      component: () => import('./features/monitors/pages/MonitorEditPage.vue'),
+      props: true,
+      meta: { title: 'editMonitor' },
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./features/layout/pages/NotFoundPage.vue'),
+      meta: { title: 'notFound' },
+    },
+  ],
+})
+
+/** Only same-app paths are honoured as a post-login destination (no open redirect). */
+export function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/monitors'
+}
+
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  const auth = useAuthStore()
+  if (to.meta.public) {
+    return to.name === 'login' && auth.isAuthenticated ? safeRedirect(to.query.redirect) : true
+  }
+  if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath } }
+  try {
+    await auth.ensureUser()
+  } catch (err) {
+    // A 401 has already ended the session; other failures (server down) let the page show its own error.
+    if (err instanceof ApiError && err.status === 401) return { name: 'login', query: { redirect: to.fullPath } }
+  }
+  return true
+})
