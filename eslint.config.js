@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config({
   files: ['packages/{shared,server,probe}/src/**/*.ts'],
-  languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  languageOptions: {
+    parser: tseslint.parser,
+    parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+  },
   plugins: { '@typescript-eslint': tseslint.plugin },
   rules: {
     '@typescript-eslint/no-floating-promises': 'error',

@@ -47,7 +47,9 @@ describe('monitor lifecycle through the web app', () => {
     await expect.poll(() => statusText(page, row), { timeout: 45_000, interval: 1000 }).toBe('down')
 
     await row.getByTestId('monitor-name').click()
-    await expect.poll(() => page.getByTestId('incident-row').count(), { timeout: 15_000, interval: 500 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByTestId('incident-row').count(), { timeout: 15_000, interval: 500 })
+      .toBeGreaterThan(0)
     expect(await page.getByTestId('monitor-status').first().textContent()).toContain('down')
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor-down-incident.png'), fullPage: true })
   })

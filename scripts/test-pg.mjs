@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import pg from 'pg'
 
-const url = process.env.WIU_TEST_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const url =
+  process.env.WIU_TEST_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
 try {
   await client.connect()

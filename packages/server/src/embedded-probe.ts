@@ -3,7 +3,15 @@ import { loadProbeConfig, type ProbeAgent, startAgent } from '@whatisup/probe'
 import type { Deps } from './core/deps.js'
 import { ensureEmbeddedProbe } from './modules/probes/index.js'
 
-const PROBE_LOG_LEVEL = { fatal: 'error', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'debug', silent: 'silent' } as const
+const PROBE_LOG_LEVEL = {
+  fatal: 'error',
+  error: 'error',
+  warn: 'warn',
+  info: 'info',
+  debug: 'debug',
+  trace: 'debug',
+  silent: 'silent',
+} as const
 
 /**
  * The built-in "local" probe: the same agent code as a remote probe, talking HTTP to this server

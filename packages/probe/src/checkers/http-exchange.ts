@@ -1,0 +1,97 @@
+import { type IncomingMessage, request } from 'node:http'
+import { type ConnectOptions, openConnection } from './connect.js'
+import { addTiming, errorMessage, now, PhaseError, type Trace } from './trace.js'
+
+/** Reading stops here: enough to prove the body flows, bounded so one huge page cannot hog memory. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface HopRequest {
+  url: URL
+  method: string
+  headers: Record<string, string>
+  body: string | null
+  /** Whether this status would be followed as a redirect: its body is then not read. */
+  isRedirect: (status: number) => boolean
+}
+
+export interface HopResponse {
+  status: number
+  location?: string
+}
+
+/**
+ * One request/response on a fresh connection. `node:http` runs over the socket that
+ * {@link openConnection} already connected (and, for HTTPS, verified), so every phase is timed
+ * separately and no connection is reused between checks.
+ */
+export async function exchange(hop: HopRequest, options: ConnectOptions, trace: Trace): Promise<HopResponse> {
+  const secure = hop.url.protocol === 'https:'
+  const host = hop.url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const port = Number(hop.url.port) || (secure ? 443 : 80)
+  const socket = await openConnection({ host, port, secure }, options, trace)
+  trace.phase = 'request'
+  const started = now()
+  let sentAt: number | undefined
+  let firstByteAt: number | undefined
+  socket.once('data', () => {
+    firstByteAt = now()
+  })
+  return new Promise<HopResponse>((resolve, reject) => {
+    const req = request({
+      method: hop.method,
+      path: `${hop.url.pathname}${hop.url.search}`,
+      headers: { ...hop.headers, host: hop.url.host },
+      setHost: false,
+      createConnection: () => socket,
+    })
+    req.once('finish', () => {
+      sentAt = now()
+      trace.phase = 'response'
+    })
+    req.on('error', (e) => reject(new PhaseError(trace.phase === 'request' ? 'request' : 'response', errorMessage(e))))
+    req.once('response', (res) => {
+      const headersAt = now()
+      addTiming(trace, 'ttfb_ms', (firstByteAt ?? headersAt) - (sentAt ?? started))
+      trace.phase = 'response'
+      const status = res.statusCode ?? 0
+      const location = res.headers.location
+      const answer: HopResponse = location ? { status, location } : { status }
+      if (hop.isRedirect(status) || hop.method === 'HEAD') {
+        res.destroy()
+        return resolve(answer)
+      }
+      readBody(
+        res,
+        () => {
+          addTiming(trace, 'transfer_ms', now() - headersAt)
+          resolve(answer)
+        },
+        reject,
+      )
+    })
+    if (hop.body !== null) req.end(hop.body)
+    else req.end()
+  })
+}
+
+function readBody(res: IncomingMessage, done: () => void, fail: (e: PhaseError) => void): void {
+  let bytes = 0
+  let settled = false
+  const finish = (error?: PhaseError) => {
+    if (settled) return
+    settled = true
+    if (error) fail(error)
+    else done()
+  }
+  res.on('data', (chunk: Buffer) => {
+    bytes += chunk.length
+    if (bytes < MAX_BODY_BYTES) return
+    finish()
+    res.destroy()
+  })
+  res.once('end', () => finish())
+  res.on('error', (e) => finish(new PhaseError('response', `response body interrupted: ${errorMessage(e)}`)))
+  res.once('close', () => {
+    if (!res.complete) finish(new PhaseError('response', 'connection closed before the response body was complete'))
+  })
+}

@@ -1,0 +1,33 @@
+import type { CheckResult, Clock, ProbeMonitorConfig } from '@whatisup/shared'
+
+/**
+ * Which targets a probe may reach. External probes must not be turned into a proxy into the
+ * network they run in (cloud metadata, the admin's LAN), so they refuse private addresses; an
+ * internal probe (and the server's embedded probe) exists precisely to check those.
+ */
+export interface NetworkPolicy {
+  readonly allowPrivate: boolean
+}
+
+export interface CheckContext {
+  readonly monitor: ProbeMonitorConfig
+  /** Epoch ms when the check started: becomes `checked_at`, kept through buffering and replay. */
+  readonly checkedAt: number
+  readonly policy: NetworkPolicy
+  /** Owns the check's hard deadline, so a fake clock can drive it in tests. */
+  readonly clock: Clock
+}
+
+/**
+ * One check kind's implementation: the extension point for new kinds (`tcp`, `dns`, …). A failing
+ * target is data, never an exception: resolve with `status: 'down'` and a `failure` naming the
+ * phase. The agent still guards against a throwing checker, but that is reported as a bug.
+ *
+ * @example
+ * const alwaysUp: Checker = {
+ *   run: async ({ monitor, checkedAt }) => ({ monitor_id: monitor.id, checked_at: checkedAt, status: 'up', latency_ms: 0 }),
+ * }
+ */
+export interface Checker {
+  run(ctx: CheckContext): Promise<CheckResult>
+}
