@@ -14,7 +14,10 @@ try {
 const log = createLogger({ level: config.logLevel })
 // Every agent timer is unref'd (shutdown is explicit), so this is what keeps the process alive.
 const keepAlive = setInterval(() => {}, 1 << 30)
-const agent = await startAgent({ config, logger: log })
+const agent = await startAgent({ config, logger: log }).catch((error: unknown) => {
+  log.error('probe agent could not start', { error, data_dir: config.dataDir })
+  process.exit(1)
+})
 
 let signals = 0
 const shutdown = async (signal: string) => {

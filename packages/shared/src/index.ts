@@ -1,5 +1,6 @@
 export * from './check-kinds.js'
 export * from './clock.js'
+export * from './conditions/index.js'
 export * from './dto.js'
 export * from './errors.js'
 export * from './monitor.js'

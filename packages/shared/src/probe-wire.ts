@@ -31,7 +31,8 @@ export type HeartbeatRequest = z.input<typeof HeartbeatRequestSchema>
 /** One monitor as a probe needs it: only what the checker reads, nothing about owners. */
 export const ProbeMonitorConfigSchema = z.object({
   id: z.string(),
-  check_type: monitorFields.check_type,
+  /** A plain string on the wire: an older probe must still read an assignment holding a newer kind. */
+  check_type: z.string(),
   interval_seconds: z.int(),
   timeout_seconds: z.int(),
   url: z.string(),

@@ -172,7 +172,7 @@ async function runCheck(
   clock: Clock,
   log: Logger,
 ): Promise<CheckResult> {
-  const checker = checkers[monitor.check_type] as Checker | undefined
+  const checker = (checkers as Partial<Record<string, Checker>>)[monitor.check_type]
   if (!checker) {
     const message = `check type "${monitor.check_type}" is not supported by this probe version`
     return {

@@ -1,7 +1,18 @@
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ResultBatch } from '@whatisup/shared'
 import { type Logger, silentLogger } from '../log.js'
+import {
+  type Entry,
+  parseSegment,
+  pendingResults,
+  readEntry,
+  SEGMENT_FILE,
+  type Segment,
+  segmentName,
+} from './segment.js'
+
+export type { Entry } from './segment.js'
 
 export interface DiskBufferOptions {
   maxBytes: number
@@ -9,26 +20,6 @@ export interface DiskBufferOptions {
   segmentBytes?: number
   log?: Logger
 }
-
-/** Where a batch sits on disk; handed back to {@link DiskBuffer.ack} once the server has it. */
-export interface Entry {
-  readonly offset: number
-  readonly length: number
-  readonly results: number
-}
-
-interface Segment {
-  seq: number
-  path: string
-  bytes: number
-  entries: Entry[]
-  /** Entries before this index are delivered; persisted in cursor.json so a restart skips them. */
-  acked: number
-  /** Only segments opened by this process are appended to: an old one may end in a torn line. */
-  writable: boolean
-}
-
-const SEGMENT = /^seg-(\d+)\.jsonl$/
 
 /**
  * Append-only, bounded, ordered store of result batches that could not be delivered. Segments are
@@ -75,16 +66,21 @@ export class DiskBuffer {
   /** The oldest undelivered batch, read back from disk with its original ids and timestamps. */
   head(): Promise<{ batch: ResultBatch; entry: Entry } | undefined> {
     return this.serial(async () => {
-      const segment = this.segments[0]
-      const entry = segment?.entries[segment.acked]
-      if (!segment || !entry) return undefined
-      const file = await open(segment.path, 'r')
-      try {
-        const bytes = Buffer.alloc(entry.length)
-        await file.read(bytes, 0, entry.length, entry.offset)
-        return { batch: JSON.parse(bytes.toString('utf8')) as ResultBatch, entry }
-      } finally {
-        await file.close()
+      for (;;) {
+        const segment = this.segments[0]
+        const entry = segment?.entries[segment.acked]
+        if (!segment || !entry) return undefined
+        try {
+          return { batch: await readEntry(segment.path, entry), entry }
+        } catch (error) {
+          // A damaged entry must not block everything behind it for ever.
+          this.log.error('unreadable batch in the disk buffer: skipped', {
+            path: segment.path,
+            results_lost: entry.results,
+            error,
+          })
+          await this.advance(segment)
+        }
       }
     })
   }
@@ -93,12 +89,15 @@ export class DiskBuffer {
   ack(entry: Entry): Promise<void> {
     return this.serial(async () => {
       const segment = this.segments[0]
-      if (!segment || segment.entries[segment.acked] !== entry) return
-      segment.acked++
-      if (segment.acked < segment.entries.length) return this.saveCursor(segment)
-      this.segments.shift()
-      await rm(segment.path, { force: true })
+      if (segment && segment.entries[segment.acked] === entry) await this.advance(segment)
     })
+  }
+
+  private async advance(segment: Segment): Promise<void> {
+    segment.acked++
+    if (segment.acked < segment.entries.length) return this.saveCursor(segment)
+    this.segments.shift()
+    await rm(segment.path, { force: true })
   }
 
   private async write(batch: ResultBatch): Promise<void> {
@@ -113,7 +112,7 @@ export class DiskBuffer {
       const seq = this.nextSeq++
       segment = {
         seq,
-        path: join(this.dir, `seg-${String(seq).padStart(12, '0')}.jsonl`),
+        path: join(this.dir, segmentName(seq)),
         bytes: 0,
         entries: [],
         acked: 0,
@@ -146,7 +145,7 @@ export class DiskBuffer {
 
   private async load(): Promise<void> {
     const files = (await readdir(this.dir)).flatMap((name) => {
-      const m = SEGMENT.exec(name)
+      const m = SEGMENT_FILE.exec(name)
       return m ? [{ seq: Number(m[1]), path: join(this.dir, name) }] : []
     })
     files.sort((a, b) => a.seq - b.seq)
@@ -185,30 +184,4 @@ export class DiskBuffer {
     this.chain = run.catch(() => undefined)
     return run
   }
-}
-
-function pendingResults(segment: Segment): number {
-  return segment.entries.slice(segment.acked).reduce((n, e) => n + e.results, 0)
-}
-
-/** Complete lines only: a crash mid-append leaves a torn last line, which is skipped. */
-function parseSegment(data: Buffer, path: string, log: Logger): { entries: Entry[]; bytes: number } {
-  const entries: Entry[] = []
-  for (let offset = 0; offset < data.length; ) {
-    const end = data.indexOf(10, offset)
-    if (end === -1) {
-      log.warn('ignoring an incomplete last line in a buffer segment', { path, bytes: data.length - offset })
-      break
-    }
-    try {
-      const batch = JSON.parse(data.subarray(offset, end).toString('utf8')) as Partial<ResultBatch>
-      if (typeof batch.batch_id === 'string' && Array.isArray(batch.results)) {
-        entries.push({ offset, length: end + 1 - offset, results: batch.results.length })
-      }
-    } catch {
-      log.warn('ignoring an unreadable line in a buffer segment', { path, offset })
-    }
-    offset = end + 1
-  }
-  return { entries, bytes: data.length }
 }

@@ -95,6 +95,21 @@ describe('uploader', () => {
     await close()
   })
 
+  it('resends a batch without the results of monitors the server says are no longer assigned', async () => {
+    receiver.unassigned = ['gone']
+    const { up, lines, close } = await uploader()
+    for (const r of [...results(0, 2), ...results(2, 1, 'gone'), ...results(3, 2)]) up.add(r)
+    await until(() => receiver.stored.length === 4)
+    expect(offsets(receiver)).toEqual([0, 1, 3, 4])
+    expect(receiver.wire.map((b) => [b.batch_id, b.results.length])).toEqual([
+      ['boot-0', 5],
+      ['boot-0', 4],
+    ])
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({ monitor_ids: ['gone'], results_lost: 1 })
+    expect(up.stats().batchesRejected).toBe(0)
+    await close()
+  })
+
   it('pauses uploads on 401 until resumed, keeping the results', async () => {
     receiver.queue.push(401)
     const { up, buffer, close } = await uploader()

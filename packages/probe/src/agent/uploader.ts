@@ -1,8 +1,8 @@
 import type { CheckResult, Clock, ResultBatch, TimerHandle } from '@whatisup/shared'
-import { ResultBatchAckSchema } from '@whatisup/shared'
 import { type Logger, silentLogger } from '../log.js'
-import { type ApiAnswer, backoff, classify, describeError, type Outcome, type ProbeApi } from './api.js'
+import { backoff, describeError, type ProbeApi } from './api.js'
 import type { DiskBuffer, Entry } from './buffer.js'
+import { type Delivery, deliverBatch } from './delivery.js'
 
 export const MAX_BATCH_RESULTS = 500
 
@@ -62,7 +62,8 @@ export class Uploader {
   }
 
   add(result: CheckResult): void {
-    if (this.closed) {
+    // Only a check that outlived the stop grace period gets here: its result is abandoned.
+    if (this.stopping) {
       this.log.warn('result arrived after the uploader stopped: dropped', { monitor_id: result.monitor_id })
       return
     }
@@ -134,7 +135,9 @@ export class Uploader {
       const next: Next | undefined =
         this.o.buffer.batches > 0 ? await this.o.buffer.head() : this.outbox[0] && { batch: this.outbox[0] }
       if (!next) return
-      const { outcome, answer } = await this.send(next.batch)
+      const delivery = await deliverBatch(this.o.api, next.batch, this.log)
+      this.note(next.batch, delivery)
+      const { outcome, answer } = delivery
       if (outcome === 'ok' || outcome === 'rejected') {
         if (next.entry) await this.o.buffer.ack(next.entry)
         else this.outbox.shift()
@@ -148,33 +151,19 @@ export class Uploader {
     }
   }
 
-  private async send(batch: ResultBatch): Promise<{ outcome: Outcome; answer?: ApiAnswer }> {
-    let answer: ApiAnswer
-    try {
-      answer = await this.o.api.postResults(batch)
-    } catch (error) {
-      if (this.failures === 0) this.log.warn('server unreachable: buffering results on disk', { error })
-      return { outcome: 'retry' }
-    }
-    const outcome = classify(answer.status)
+  /** Logs transitions only: one line when delivery starts failing, one when it recovers. */
+  private note(batch: ResultBatch, delivery: Delivery): void {
+    const { outcome, answer, error } = delivery
     if (outcome === 'ok') {
       if (this.failures > 0)
         this.log.info('server reachable again: delivering buffered results', { results: this.o.buffer.results })
       this.failures = 0
       this.sent++
-      const ack = ResultBatchAckSchema.safeParse(answer.body)
-      if (ack.success && ack.data.duplicate) this.log.debug('batch was already stored', { batch_id: batch.batch_id })
-    } else if (outcome === 'rejected') {
-      this.rejected++
-      const fields = { status: answer.status, batch_id: batch.batch_id, results_lost: batch.results.length }
-      this.log.error('server rejected a result batch: dropped', { ...fields, ...describeError(answer.body) })
-    } else if (outcome === 'retry' && this.failures === 0) {
-      this.log.warn('server cannot take results now: buffering on disk', {
-        status: answer.status,
-        ...describeError(answer.body),
-      })
+    } else if (outcome === 'rejected') this.rejected++
+    else if (outcome === 'retry' && this.failures === 0) {
+      const why = error === undefined ? { status: answer?.status, ...describeError(answer?.body) } : { error }
+      this.log.warn('server cannot take results now: buffering on disk', { batch_id: batch.batch_id, ...why })
     }
-    return { outcome, answer }
   }
 
   private retryLater(retryAfterMs?: number): void {

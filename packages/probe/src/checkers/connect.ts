@@ -1,9 +1,9 @@
 import { lookup } from 'node:dns/promises'
 import { isIP, type Socket, connect as tcpConnect } from 'node:net'
-import { type TLSSocket, connect as tlsConnect } from 'node:tls'
+import { type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls'
 import { blockedReason } from './ssrf.js'
 import { readTlsInfo } from './tls-info.js'
-import { abortable, addTiming, errorMessage, now, PhaseError, type Trace } from './trace.js'
+import { abortable, addTiming, type CheckScope, errorMessage, now, PhaseError, type Trace } from './trace.js'
 import type { NetworkPolicy } from './types.js'
 
 export interface Target {
@@ -15,8 +15,8 @@ export interface Target {
 
 export interface ConnectOptions {
   policy: NetworkPolicy
-  /** Replaces the default trust store when set (tests, private CAs); see checkers/index.ts. */
-  ca?: readonly string[] | undefined
+  /** Built once per checker: a context per connection would re-parse the trust store every check. */
+  secureContext: SecureContext
 }
 
 /**
@@ -42,11 +42,11 @@ export async function openConnection(target: Target, options: ConnectOptions, tr
   // In resolver order; a second address is only tried when the first refuses or fails fast.
   for (const address of addresses) {
     try {
-      socket = await dial(address, target.port, trace.signal)
+      socket = await dial(address, target.port, trace.scope)
       break
     } catch (e) {
       lastError = e
-      if (trace.signal.aborted) break
+      if (trace.scope.aborted) break
     }
   }
   if (!socket) throw new PhaseError('connect', errorMessage(lastError))
@@ -69,27 +69,23 @@ async function resolve(host: string, trace: Trace): Promise<string[]> {
   if (isIP(host)) return [host]
   const started = now()
   try {
-    const answers = await abortable(lookup(host, { all: true }), trace.signal)
+    const answers = await abortable(lookup(host, { all: true }), trace.scope)
     addTiming(trace, 'dns_ms', now() - started)
     if (answers.length === 0) throw new Error(`no address for ${host}`)
     return answers.map((a) => a.address)
   } catch (e) {
-    if (trace.signal.aborted) throw e
+    if (trace.scope.aborted) throw e
     throw new PhaseError('dns', `DNS lookup of ${host} failed: ${errorMessage(e)}`)
   }
 }
 
-function dial(address: string, port: number, signal: AbortSignal): Promise<Socket> {
+function dial(address: string, port: number, scope: CheckScope): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host: address, port })
     guard(socket)
-    // Stays for the socket's life: aborting the check is how every socket of a check gets closed.
-    const onAbort = () => socket.destroy()
-    signal.addEventListener('abort', onAbort, { once: true })
-    socket.once('close', () => {
-      signal.removeEventListener('abort', onAbort)
-      reject(new Error('connection closed'))
-    })
+    // Ending the check is how every socket of a check gets closed, whatever phase it reached.
+    scope.onAbort(() => socket.destroy())
+    socket.once('close', () => reject(new Error('connection closed')))
     socket.once('connect', () => resolve(socket))
     socket.once('error', reject)
   })
@@ -115,7 +111,7 @@ function handshake(raw: Socket, target: Target, options: ConnectOptions, trace: 
       // Verified below instead, so the certificate can still be read and reported on failure.
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
-      ...(options.ca ? { ca: [...options.ca] } : {}),
+      secureContext: options.secureContext,
     })
     guard(socket)
     socket.once('secureConnect', () => {

@@ -35,6 +35,14 @@ beforeAll(async () => {
         return res.end('hop')
       }
       if (url.pathname === '/status') return res.writeHead(Number(url.searchParams.get('code'))).end()
+      if (url.pathname === '/slow') {
+        // 100 ms thinking before the first byte, then 100 ms between two body chunks.
+        setTimeout(() => {
+          res.writeHead(200).write('a')
+          setTimeout(() => res.end('b'), 100)
+        }, 100)
+        return
+      }
       if (url.pathname === '/see-other') return res.writeHead(303, { location: '/' }).end()
       if (url.pathname === '/huge') {
         // Never ends on its own: proves the checker stops reading at 1 MiB instead of waiting.
@@ -69,6 +77,13 @@ describe('http checker', () => {
       transfer_ms: expect.any(Number),
     })
     expect(r.latency_ms).toBeGreaterThan(0)
+  })
+
+  it('attributes time to the right phase', async () => {
+    const r = await check({ url: `${server.url}/slow` })
+    expect(r.timings?.ttfb_ms).toBeGreaterThanOrEqual(90)
+    expect(r.timings?.transfer_ms).toBeGreaterThanOrEqual(90)
+    expect(r.latency_ms).toBeGreaterThanOrEqual(r.timings!.ttfb_ms! + r.timings!.transfer_ms!)
   })
 
   it('times DNS when the URL names a host', async () => {

@@ -1,8 +1,8 @@
-import { rootCertificates } from 'node:tls'
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls'
 import { type CheckResult, type ProbeMonitorConfig, statusAccepted } from '@whatisup/shared'
 import type { ConnectOptions } from './connect.js'
 import { exchange } from './http-exchange.js'
-import { errorMessage, now, PhaseError, round, type Trace } from './trace.js'
+import { CheckScope, errorMessage, now, PhaseError, round, type Trace } from './trace.js'
 import type { CheckContext, Checker } from './types.js'
 
 export const USER_AGENT = 'WhatIsUp-Probe/0.1'
@@ -22,19 +22,20 @@ export interface HttpCheckerOptions {
 export function createHttpChecker(options: HttpCheckerOptions = {}): Checker {
   // `ca` replaces the trust store, so the bundled roots are kept alongside the extra ones.
   const ca = options.extraCa?.length ? [...rootCertificates, ...options.extraCa] : undefined
-  return { run: (ctx) => runHttpCheck(ctx, ca) }
+  const secureContext = createSecureContext(ca ? { ca } : {})
+  return { run: (ctx) => runHttpCheck(ctx, secureContext) }
 }
 
-async function runHttpCheck(ctx: CheckContext, ca: readonly string[] | undefined): Promise<CheckResult> {
+async function runHttpCheck(ctx: CheckContext, secureContext: SecureContext): Promise<CheckResult> {
   const started = now()
-  const abort = new AbortController()
+  const scope = new CheckScope()
   const trace: Trace = {
     phase: 'dns',
     timings: {},
     redirects: 0,
     url: ctx.monitor.url,
     clock: ctx.clock,
-    signal: abort.signal,
+    scope,
   }
   const finish = (failure?: PhaseError, http_status?: number) =>
     toResult(ctx, trace, now() - started, failure, http_status)
@@ -46,7 +47,7 @@ async function runHttpCheck(ctx: CheckContext, ca: readonly string[] | undefined
       resolve(finish(new PhaseError('timeout', message)))
     }, timeoutMs)
   })
-  const work = follow(ctx.monitor, { policy: ctx.policy, ca }, trace).then(
+  const work = follow(ctx.monitor, { policy: ctx.policy, secureContext }, trace).then(
     ({ status, failure }) => finish(failure, status),
     (e: unknown) => finish(e instanceof PhaseError ? e : new PhaseError('request', errorMessage(e))),
   )
@@ -55,7 +56,7 @@ async function runHttpCheck(ctx: CheckContext, ca: readonly string[] | undefined
   } finally {
     if (timer) ctx.clock.clearTimeout(timer)
     // Closes whatever socket is still open: the check is over either way.
-    abort.abort()
+    scope.abort()
   }
 }
 

@@ -22,7 +22,7 @@ export interface Trace {
   redirects: number
   url: string
   readonly clock: Clock
-  readonly signal: AbortSignal
+  readonly scope: CheckScope
 }
 
 /** Monotonic, sub-millisecond: wall time can jump (NTP) in the middle of a check. */
@@ -35,22 +35,31 @@ export function addTiming(trace: Trace, key: keyof Timings, ms: number): void {
 
 export const round = (ms: number): number => Math.round(ms * 100) / 100
 
-/** Rejects when the check is aborted; for work that cannot itself be cancelled (dns.lookup). */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('aborted'))
+/**
+ * Ends one check: every socket registers its closer here. Not an AbortController on purpose: its
+ * abort() builds a DOMException with a stack trace, measured at ~0.08 ms CPU on every check.
+ */
+export class CheckScope {
+  aborted = false
+  private closers: Array<() => void> = []
+
+  onAbort(close: () => void): void {
+    if (this.aborted) close()
+    else this.closers.push(close)
+  }
+
+  abort(): void {
+    if (this.aborted) return
+    this.aborted = true
+    for (const close of this.closers.splice(0)) close()
+  }
+}
+
+/** Rejects when the check ends first; for work that cannot itself be cancelled (dns.lookup). */
+export function abortable<T>(promise: Promise<T>, scope: CheckScope): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      },
-    )
+    scope.onAbort(() => reject(new Error('aborted')))
+    promise.then(resolve, (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))))
   })
 }
 

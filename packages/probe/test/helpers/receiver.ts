@@ -26,6 +26,8 @@ export interface Receiver extends Running {
   configVersion: string
   /** Answer heartbeats with this status (and an error body) instead of 200. */
   heartbeatStatus: number
+  /** Monitors whose results make the whole batch refused, as the real server does. */
+  unassigned: string[]
 }
 
 /** A stand-in for the central server's two probe endpoints, recording exactly what it was sent. */
@@ -40,6 +42,7 @@ export async function startReceiver(): Promise<Receiver> {
     monitors: [],
     configVersion: 'v1',
     heartbeatStatus: 200,
+    unassigned: [],
   }
   const server = await startHttp((req, res) => {
     const chunks: Buffer[] = []
@@ -65,6 +68,9 @@ export async function startReceiver(): Promise<Receiver> {
       const mode = self.queue.shift() ?? self.mode
       if (mode === 'reset') return req.socket.destroy()
       if (typeof mode === 'number') return json(mode, error(mode === 401 ? 'PROBE_KEY_INVALID' : 'VALIDATION_FAILED'))
+      const foreign = batch.results.filter((r) => self.unassigned.includes(r.monitor_id)).map((r) => r.monitor_id)
+      if (foreign.length)
+        return json(403, { ...error('MONITOR_NOT_ASSIGNED'), details: { monitor_ids: [...new Set(foreign)] } })
       const duplicate = storedIds.has(batch.batch_id)
       if (!duplicate) {
         storedIds.add(batch.batch_id)
