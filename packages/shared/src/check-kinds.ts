@@ -1,9 +1,4 @@
-/**
- * Every check kind the product knows. Registries are `Record<CheckKind, …>` so a new kind fails the
- * build until the probe, the server and the web app all handle it.
- */
-export const CHECK_KINDS = ['http'] as const
-export type CheckKind = (typeof CHECK_KINDS)[number]
+export { CHECK_KINDS, type CheckKind } from './kinds/index.js'
 
 /** Which probes may run a monitor: `internal` probes sit inside a private network. */
 export const NETWORK_SCOPES = ['all', 'internal', 'external'] as const

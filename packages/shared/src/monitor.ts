@@ -1,94 +1,103 @@
 import { z } from 'zod'
-import { CHECK_KINDS, NETWORK_SCOPES } from './check-kinds.js'
-import { parseStatusRange } from './status-codes.js'
+import { NETWORK_SCOPES } from './check-kinds.js'
+import { validateConditions } from './conditions/index.js'
+import { CHECK_KINDS, type CheckKind, KIND_SETTINGS, KINDS } from './kinds/index.js'
 
-/** Headers a user may not set: they would break framing or target another virtual host. */
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
-
-const StatusCodeSpecSchema = z.union([
-  z.int().min(100).max(599),
-  z.string().refine((s) => parseStatusRange(s) !== null, { message: 'expected a status code range like "200-299"' }),
-])
-
-const HeadersSchema = z
-  .record(
-    z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'header names are letters, digits and "-" (1–100 characters)'),
-    z.string().min(1).max(500),
-  )
-  .refine((h) => Object.keys(h).length <= 20, { message: 'at most 20 headers' })
-  .refine((h) => Object.keys(h).every((k) => !FORBIDDEN_HEADERS.has(k.toLowerCase())), {
-    message: `these headers cannot be set: ${[...FORBIDDEN_HEADERS].join(', ')}`,
-  })
-
-const HttpUrl = z
-  .string()
-  .max(2048)
-  .refine(
-    (s) => {
-      try {
-        const u = new URL(s)
-        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
-      } catch {
-        return false
-      }
-    },
-    { message: 'expected an http:// or https:// URL' },
-  )
-
-/**
- * Every field a monitor can carry, with defaults. Field names follow the reference API
- * (`check_type`, `interval_seconds`, …) so existing scripts keep working.
- */
-export const monitorFields = {
+/** Fields every monitor has, whatever its kind. Names follow the reference API. */
+export const commonMonitorFields = {
   name: z.string().trim().min(1).max(255),
-  check_type: z.enum(CHECK_KINDS).default('http'),
   enabled: z.boolean().default(true),
   interval_seconds: z.int().min(10).max(86_400).default(60),
   timeout_seconds: z.int().min(1).max(60).default(10),
   network_scope: z.enum(NETWORK_SCOPES).default('all'),
-  url: HttpUrl,
-  method: z.enum(HTTP_METHODS).default('GET'),
-  custom_headers: HeadersSchema.default({}),
-  body: z.string().max(65_536).nullable().default(null),
-  expected_status_codes: z.array(StatusCodeSpecSchema).min(1).max(50).default(['200-299']),
-  follow_redirects: z.boolean().default(true),
-  max_redirects: z.int().min(0).max(20).default(10),
+  /** Condition language (see packages/shared/src/conditions/LANGUAGE.md); all must pass. */
+  conditions: z.array(z.string().min(1).max(500)).max(50).default([]),
+}
+export const COMMON_MONITOR_KEYS = ['check_type', ...Object.keys(commonMonitorFields)] as const
+
+function variant<K extends CheckKind>(kind: K) {
+  return z.strictObject({ check_type: z.literal(kind), ...commonMonitorFields, ...KIND_SETTINGS[kind] })
 }
 
-function crossFieldRules(m: { timeout_seconds: number; interval_seconds: number }, ctx: z.RefinementCtx) {
+type Variants = { [K in CheckKind]: ReturnType<typeof variant<K>> }
+const VARIANTS = Object.fromEntries(CHECK_KINDS.map((k) => [k, variant(k)])) as unknown as Variants
+
+function crossFieldRules(
+  m: { check_type: CheckKind; timeout_seconds: number; interval_seconds: number; conditions: string[] },
+  ctx: z.RefinementCtx,
+) {
+  const info = KINDS[m.check_type]
   if (m.timeout_seconds > m.interval_seconds) {
     ctx.addIssue({ code: 'custom', path: ['timeout_seconds'], message: 'must not exceed interval_seconds' })
   }
+  if (m.interval_seconds < info.minIntervalSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['interval_seconds'],
+      message: `must be at least ${info.minIntervalSeconds} for ${m.check_type}`,
+    })
+  }
+  for (const e of validateConditions(m.conditions, { placeholders: [...info.placeholders] })) {
+    ctx.addIssue({ code: 'custom', path: ['conditions', e.index], message: `${e.message} (at position ${e.position})` })
+  }
+  if (m.check_type === 'heartbeat') {
+    const h = m as unknown as { period_seconds: number | null; cron: string | null }
+    if ((h.period_seconds === null) === (h.cron === null)) {
+      ctx.addIssue({ code: 'custom', path: ['period_seconds'], message: 'set exactly one of period_seconds or cron' })
+    }
+  }
 }
 
-/** POST /monitors body. Unknown fields are rejected. */
-export const MonitorCreate = z.strictObject(monitorFields).superRefine(crossFieldRules)
-export type MonitorCreateInput = z.input<typeof MonitorCreate>
-export type MonitorConfig = z.output<typeof MonitorCreate>
-
-/** PATCH /monitors/{id} body: any subset, no defaults applied; the merged result is re-validated. */
-export const MonitorUpdate = z.strictObject(
-  Object.fromEntries(Object.entries(monitorFields).map(([k, v]) => [k, unwrapDefault(v).optional()])) as {
-    [K in keyof typeof monitorFields]: z.ZodOptional<Unwrapped<(typeof monitorFields)[K]>>
-  },
+const union = z.discriminatedUnion(
+  'check_type',
+  Object.values(VARIANTS) as unknown as [Variants['http'], ...Variants[CheckKind][]],
 )
-export type MonitorUpdateInput = z.input<typeof MonitorUpdate>
 
-type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T
-function unwrapDefault<T extends z.ZodType>(t: T): Unwrapped<T> {
-  return (t instanceof z.ZodDefault ? t.unwrap() : t) as Unwrapped<T>
+/**
+ * POST /monitors body: one strict variant per `check_type` (default `http`). Unknown fields,
+ * and fields of another kind, are rejected by name.
+ */
+export const MonitorCreate = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) && !('check_type' in v) ? { ...v, check_type: 'http' } : v),
+  union.superRefine(crossFieldRules),
+)
+export type MonitorCreateInput = z.input<typeof union> | Omit<z.input<Variants['http']>, 'check_type'>
+export type MonitorConfig = z.output<typeof union>
+export type MonitorConfigOf<K extends CheckKind> = z.output<Variants[K]>
+
+/** Settings of one kind, parsed on their own (probes parse their assignment with these). */
+export function kindSettingsSchema<K extends CheckKind>(kind: K) {
+  return z.object(KIND_SETTINGS[kind])
 }
 
-/** Re-validates a merged (stored + patch) monitor config with the cross-field rules. */
-export const MonitorConfigSchema = z.object(monitorFields).superRefine(crossFieldRules)
+const ALL_SETTINGS: z.ZodRawShape = Object.assign({}, ...CHECK_KINDS.map((k) => KINDS[k].settings))
+
+function optionalOf(shape: z.ZodRawShape): Record<string, z.ZodOptional<z.ZodType>> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [
+      k,
+      (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional(),
+    ]),
+  )
+}
+
+/**
+ * PATCH /monitors/{id} body: any subset of any kind's fields, no defaults. The server merges it
+ * with the stored monitor and validates the result with {@link MonitorCreate}.
+ */
+export const MonitorUpdate = z.strictObject({
+  check_type: z.enum(CHECK_KINDS).optional(),
+  ...optionalOf(commonMonitorFields),
+  ...optionalOf(ALL_SETTINGS),
+})
+export type MonitorUpdateInput = { [key: string]: unknown; check_type?: CheckKind | undefined }
 
 export const MonitorStatusSchema = z.enum(['up', 'degraded', 'down', 'unknown', 'paused'])
 
-/** A monitor as the API returns it. */
-export const MonitorOut = z.object({
+const serverFields = {
   id: z.string(),
-  ...Object.fromEntries(Object.entries(monitorFields).map(([k, v]) => [k, unwrapDefault(v)])),
+  /** What is checked, as one line (`https://…`, `tcp://db:5432`). */
+  target: z.string(),
   owner_id: z.string(),
   team_id: z.string().nullable(),
   status: MonitorStatusSchema,
@@ -97,20 +106,20 @@ export const MonitorOut = z.object({
   last_response_time_ms: z.number().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-}) as unknown as z.ZodObject<
-  {
-    id: z.ZodString
-    owner_id: z.ZodString
-    team_id: z.ZodNullable<z.ZodString>
-    status: typeof MonitorStatusSchema
-    status_since: z.ZodNullable<z.ZodString>
-    last_checked_at: z.ZodNullable<z.ZodString>
-    last_response_time_ms: z.ZodNullable<z.ZodNumber>
-    created_at: z.ZodString
-    updated_at: z.ZodString
-  } & { [K in keyof typeof monitorFields]: Unwrapped<(typeof monitorFields)[K]> }
->
-export type Monitor = z.output<typeof MonitorOut>
+}
+
+export type Monitor = MonitorConfig & { [K in keyof typeof serverFields]: z.output<(typeof serverFields)[K]> }
+
+/** A monitor of one kind. @example const m: MonitorOf<'tcp'> = … ; m.port */
+export type MonitorOf<K extends CheckKind> = Extract<Monitor, { check_type: K }>
+
+/** A monitor as the API returns it: its kind's fields, flat, plus identity and live state. */
+export const MonitorOut = z.discriminatedUnion(
+  'check_type',
+  CHECK_KINDS.map((k) =>
+    z.object({ check_type: z.literal(k), ...commonMonitorFields, ...KIND_SETTINGS[k], ...serverFields }),
+  ) as unknown as [z.ZodObject<{ check_type: z.ZodLiteral<'http'> }>],
+) as unknown as z.ZodType<Monitor>
 
 export const MonitorListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -120,4 +129,5 @@ export const MonitorListQuery = z.strictObject({
     .transform((v) => v === 'true')
     .optional(),
   q: z.string().max(200).optional(),
+  check_type: z.enum(CHECK_KINDS).optional(),
 })

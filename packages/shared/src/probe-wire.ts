@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { NETWORK_TYPES } from './check-kinds.js'
-import { monitorFields } from './monitor.js'
 import { CheckResultSchema } from './result.js'
 
 /** Version of the probe ⇄ server protocol; the server refuses agents speaking another major. */
@@ -28,20 +27,17 @@ export const HeartbeatRequestSchema = z.strictObject({
 })
 export type HeartbeatRequest = z.input<typeof HeartbeatRequestSchema>
 
-/** One monitor as a probe needs it: only what the checker reads, nothing about owners. */
-export const ProbeMonitorConfigSchema = z.object({
+/**
+ * One monitor as a probe needs it: the common scheduling fields plus the kind's settings, flat
+ * (parse them with `kindSettingsSchema(kind)`). Nothing about owners or teams.
+ */
+export const ProbeMonitorConfigSchema = z.looseObject({
   id: z.string(),
   /** A plain string on the wire: an older probe must still read an assignment holding a newer kind. */
   check_type: z.string(),
   interval_seconds: z.int(),
   timeout_seconds: z.int(),
-  url: z.string(),
-  method: monitorFields.method,
-  custom_headers: z.record(z.string(), z.string()),
-  body: z.string().nullable(),
-  expected_status_codes: z.array(z.union([z.number(), z.string()])),
-  follow_redirects: z.boolean(),
-  max_redirects: z.int(),
+  conditions: z.array(z.string()).default([]),
 })
 export type ProbeMonitorConfig = z.infer<typeof ProbeMonitorConfigSchema>
 

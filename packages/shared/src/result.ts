@@ -1,6 +1,14 @@
 import { z } from 'zod'
 import { CHECK_STATUSES, FAILURE_PHASES } from './check-kinds.js'
 
+export const ConditionOutcomeSchema = z.strictObject({
+  condition: z.string().max(500),
+  success: z.boolean(),
+  actual: z.string().max(200),
+  severity: z.enum(['down', 'degraded']),
+  error: z.string().max(500).optional(),
+})
+
 /** Milliseconds spent in each phase of a check; a phase that did not happen is absent. */
 export const TimingsSchema = z.strictObject({
   dns_ms: z.number().min(0).optional(),
@@ -46,5 +54,12 @@ export const CheckResultSchema = z.strictObject({
   remote_address: z.string().max(64).optional(),
   redirect_count: z.int().min(0).max(50).optional(),
   final_url: z.string().max(2048).optional(),
+  /** Each condition with its pass/fail and the actual value, as the evaluator produced them. */
+  conditions: z.array(ConditionOutcomeSchema).max(50).optional(),
+  /** Kind-specific facts (DNS answers, ping statistics, SMTP banner…), bounded to 16 KiB of JSON. */
+  details: z
+    .record(z.string(), z.unknown())
+    .refine((d) => JSON.stringify(d).length <= 16_384, { message: 'details exceed 16 KiB' })
+    .optional(),
 })
 export type CheckResult = z.infer<typeof CheckResultSchema>

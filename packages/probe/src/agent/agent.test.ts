@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CheckKind } from '@whatisup/shared'
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { monitor } from '../../test/helpers/monitor.js'
 import { type Receiver, startReceiver, until } from '../../test/helpers/receiver.js'
 import { captureLogger } from '../../test/helpers/results.js'
-import type { Checker } from '../checkers/types.js'
+import type { Checker, CheckerRegistry } from '../checkers/types.js'
 import type { ProbeConfig } from '../config.js'
 import { type ProbeAgent, startAgent } from './agent.js'
 
@@ -32,10 +32,10 @@ function recordingChecker() {
       return { monitor_id: m.id, checked_at: checkedAt, status: 'up', latency_ms: produced.length - 1 }
     },
   }
-  return { produced, checkers: { http: checker } satisfies Record<CheckKind, Checker> }
+  return { produced, checkers: { http: checker } satisfies Partial<CheckerRegistry> }
 }
 
-async function start(checkers: Record<CheckKind, Checker>, overrides: Partial<ProbeConfig> = {}) {
+async function start(checkers: Partial<CheckerRegistry>, overrides: Partial<ProbeConfig> = {}) {
   const { log, lines } = captureLogger()
   const config: ProbeConfig = {
     centralApiUrl: receiver.url,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { type CheckKind, type CheckResult, type Clock, type ProbeMonitorConfig, systemClock } from '@whatisup/shared'
+import { type CheckResult, type Clock, type ProbeMonitorConfig, systemClock } from '@whatisup/shared'
 import { createCheckers } from '../checkers/index.js'
-import type { Checker, NetworkPolicy } from '../checkers/types.js'
+import type { Checker, CheckerRegistry, NetworkPolicy, ProbeMonitor } from '../checkers/types.js'
 import type { ProbeConfig } from '../config.js'
 import { createLogger, type Logger } from '../log.js'
 import { createHttpProbeApi, type ProbeApi } from './api.js'
@@ -18,7 +18,7 @@ export interface StartAgentOptions {
   logger?: Logger
   /** Defaults to HTTP calls to `config.centralApiUrl`; the embedded probe can pass an in-process API. */
   api?: ProbeApi
-  checkers?: Record<CheckKind, Checker>
+  checkers?: Partial<CheckerRegistry>
   /**
    * Fixed policy (the embedded probe passes `{allowPrivate: true}`). When absent it follows the
    * probe's `network_type` from each heartbeat: internal probes may reach private addresses.
@@ -165,7 +165,7 @@ async function within(clock: Clock, ms: number, work: Promise<void>, onTimeout: 
 
 /** A checker that throws is our bug, not the target's: still reported as data, and logged. */
 async function runCheck(
-  checkers: Record<CheckKind, Checker>,
+  checkers: Partial<CheckerRegistry>,
   monitor: ProbeMonitorConfig,
   run: RunInfo,
   policy: NetworkPolicy,
@@ -184,7 +184,7 @@ async function runCheck(
     }
   }
   try {
-    return await checker.run({ monitor, checkedAt: run.startedAt, policy, clock })
+    return await (checker as Checker).run({ monitor: monitor as ProbeMonitor, checkedAt: run.startedAt, policy, clock })
   } catch (error) {
     log.error('checker threw instead of returning a result', { monitor_id: monitor.id, error })
     const message = `internal checker error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000)

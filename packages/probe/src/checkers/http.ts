@@ -1,9 +1,9 @@
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls'
-import { type CheckResult, type ProbeMonitorConfig, statusAccepted } from '@whatisup/shared'
+import { type CheckResult, statusAccepted } from '@whatisup/shared'
 import type { ConnectOptions } from './connect.js'
 import { exchange } from './http-exchange.js'
 import { CheckScope, errorMessage, now, PhaseError, round, type Trace } from './trace.js'
-import type { CheckContext, Checker } from './types.js'
+import type { CheckContext, Checker, ProbeMonitor } from './types.js'
 
 export const USER_AGENT = 'WhatIsUp-Probe/0.1'
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -19,14 +19,14 @@ export interface HttpCheckerOptions {
  * HTTP(S) check: a fresh connection per hop, every phase timed, a hard overall deadline of
  * `timeout_seconds` that always yields a result, certificates verified and reported.
  */
-export function createHttpChecker(options: HttpCheckerOptions = {}): Checker {
+export function createHttpChecker(options: HttpCheckerOptions = {}): Checker<'http'> {
   // `ca` replaces the trust store, so the bundled roots are kept alongside the extra ones.
   const ca = options.extraCa?.length ? [...rootCertificates, ...options.extraCa] : undefined
   const secureContext = createSecureContext(ca ? { ca } : {})
   return { run: (ctx) => runHttpCheck(ctx, secureContext) }
 }
 
-async function runHttpCheck(ctx: CheckContext, secureContext: SecureContext): Promise<CheckResult> {
+async function runHttpCheck(ctx: CheckContext<'http'>, secureContext: SecureContext): Promise<CheckResult> {
   const started = now()
   const scope = new CheckScope()
   const trace: Trace = {
@@ -61,7 +61,7 @@ async function runHttpCheck(ctx: CheckContext, secureContext: SecureContext): Pr
 }
 
 async function follow(
-  monitor: ProbeMonitorConfig,
+  monitor: ProbeMonitor<'http'>,
   options: ConnectOptions,
   trace: Trace,
 ): Promise<{ status?: number; failure?: PhaseError }> {
@@ -108,7 +108,7 @@ function parseUrl(text: string, base?: URL, phase: 'config' | 'response' = 'conf
   return url
 }
 
-function requestHeaders(monitor: ProbeMonitorConfig): Record<string, string> {
+function requestHeaders(monitor: ProbeMonitor<'http'>): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' }
   // Header names are case-insensitive: a user's "User-Agent" must replace ours, not be sent twice.
   for (const [name, value] of Object.entries(monitor.custom_headers)) headers[name.toLowerCase()] = value
@@ -121,7 +121,7 @@ function dropKeys(headers: Record<string, string>, keys: Set<string>): Record<st
 }
 
 function toResult(
-  ctx: CheckContext,
+  ctx: CheckContext<'http'>,
   trace: Trace,
   latency: number,
   failure?: PhaseError,

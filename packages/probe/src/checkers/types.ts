@@ -1,4 +1,4 @@
-import type { CheckResult, Clock, ProbeMonitorConfig } from '@whatisup/shared'
+import type { CheckResult, Clock, KindSettings, ProbeKind, ProbeMonitorConfig } from '@whatisup/shared'
 
 /**
  * Which targets a probe may reach. External probes must not be turned into a proxy into the
@@ -9,8 +9,13 @@ export interface NetworkPolicy {
   readonly allowPrivate: boolean
 }
 
-export interface CheckContext {
-  readonly monitor: ProbeMonitorConfig
+/** An assigned monitor with its kind's settings (validated by the server when saved). */
+export type ProbeMonitor<K extends ProbeKind = ProbeKind> = K extends ProbeKind
+  ? ProbeMonitorConfig & KindSettings<K>
+  : never
+
+export interface CheckContext<K extends ProbeKind = ProbeKind> {
+  readonly monitor: ProbeMonitor<K>
   /** Epoch ms when the check started: becomes `checked_at`, kept through buffering and replay. */
   readonly checkedAt: number
   readonly policy: NetworkPolicy
@@ -28,6 +33,9 @@ export interface CheckContext {
  *   run: async ({ monitor, checkedAt }) => ({ monitor_id: monitor.id, checked_at: checkedAt, status: 'up', latency_ms: 0 }),
  * }
  */
-export interface Checker {
-  run(ctx: CheckContext): Promise<CheckResult>
+export interface Checker<K extends ProbeKind = ProbeKind> {
+  run(ctx: CheckContext<K>): Promise<CheckResult>
 }
+
+/** The registry: one checker per probe kind. */
+export type CheckerRegistry = { [K in ProbeKind]: Checker<K> }

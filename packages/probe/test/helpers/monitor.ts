@@ -1,18 +1,15 @@
-import type { ProbeMonitorConfig } from '@whatisup/shared'
+import { kindSettingsSchema } from '@whatisup/shared'
+import type { ProbeMonitor } from '../../src/checkers/types.js'
 
-export function monitor(overrides: Partial<ProbeMonitorConfig> = {}): ProbeMonitorConfig {
+/** An assigned HTTP monitor with every default applied, as the server would send it. */
+export function monitor(overrides: Partial<ProbeMonitor<'http'>> = {}): ProbeMonitor<'http'> {
   return {
     id: 'm1',
     check_type: 'http',
     interval_seconds: 60,
     timeout_seconds: 5,
-    url: 'http://127.0.0.1:1/',
-    method: 'GET',
-    custom_headers: {},
-    body: null,
-    expected_status_codes: ['200-299'],
-    follow_redirects: true,
-    max_redirects: 10,
+    conditions: [],
+    ...kindSettingsSchema('http').parse({ url: 'http://127.0.0.1:1/' }),
     ...overrides,
   }
 }

@@ -1,21 +1,12 @@
-import { iso, type Monitor, type MonitorConfig, type MonitorStatus } from '@whatisup/shared'
+import { iso, KINDS, type Monitor, type MonitorConfig, type MonitorStatus } from '@whatisup/shared'
 import type { MonitorRow, MonitorWithState } from '../../storage/repositories/index.js'
 
-/** Kind-specific settings live in the JSON `config` column so new kinds need no schema change. */
-type StoredConfig = Pick<
-  MonitorConfig,
-  'method' | 'custom_headers' | 'body' | 'expected_status_codes' | 'follow_redirects' | 'max_redirects'
->
+/** Columns hold what queries filter on; the kind's settings and conditions live in JSON `config`. */
+const COLUMN_KEYS = new Set(['name', 'check_type', 'enabled', 'interval_seconds', 'timeout_seconds', 'network_scope'])
 
 export function toRowFields(c: MonitorConfig) {
-  const stored: StoredConfig = {
-    method: c.method,
-    custom_headers: c.custom_headers,
-    body: c.body,
-    expected_status_codes: c.expected_status_codes,
-    follow_redirects: c.follow_redirects,
-    max_redirects: c.max_redirects,
-  }
+  const stored: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(c)) if (!COLUMN_KEYS.has(k)) stored[k] = v
   return {
     name: c.name,
     check_type: c.check_type,
@@ -23,23 +14,21 @@ export function toRowFields(c: MonitorConfig) {
     interval_seconds: c.interval_seconds,
     timeout_seconds: c.timeout_seconds,
     network_scope: c.network_scope,
-    url: c.url,
+    url: KINDS[c.check_type].target(c as unknown as Record<string, unknown>),
     config: JSON.stringify(stored),
   }
 }
 
 export function toConfig(row: MonitorRow): MonitorConfig {
-  const stored = JSON.parse(row.config) as StoredConfig
   return {
+    ...(JSON.parse(row.config) as object),
     name: row.name,
-    check_type: row.check_type as MonitorConfig['check_type'],
+    check_type: row.check_type,
     enabled: row.enabled === 1,
     interval_seconds: row.interval_seconds,
     timeout_seconds: row.timeout_seconds,
-    network_scope: row.network_scope as MonitorConfig['network_scope'],
-    url: row.url,
-    ...stored,
-  }
+    network_scope: row.network_scope,
+  } as MonitorConfig
 }
 
 export function toMonitorOut(row: MonitorWithState): Monitor {
@@ -47,6 +36,7 @@ export function toMonitorOut(row: MonitorWithState): Monitor {
   return {
     id: row.id,
     ...toConfig(row),
+    target: row.url,
     owner_id: row.owner_id,
     team_id: row.team_id,
     status,

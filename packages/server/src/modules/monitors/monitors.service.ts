@@ -1,8 +1,8 @@
 import {
+  COMMON_MONITOR_KEYS,
   type IncidentDto,
   iso,
   type Monitor,
-  MonitorConfigSchema,
   MonitorCreate,
   type MonitorCreateInput,
   type MonitorUpdateInput,
@@ -62,7 +62,13 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const current = await loadVisible(deps, ctx, id)
   authorize(ctx, 'monitor:update', current)
-  const merged = MonitorConfigSchema.safeParse({ ...toConfig(current), ...patch })
+  const stored = toConfig(current) as Record<string, unknown>
+  // Changing the kind keeps only the common fields: the old kind's settings do not apply.
+  const base =
+    patch.check_type !== undefined && patch.check_type !== stored.check_type
+      ? Object.fromEntries(COMMON_MONITOR_KEYS.map((k) => [k, stored[k]]))
+      : stored
+  const merged = MonitorCreate.safeParse({ ...base, ...patch })
   if (!merged.success) {
     const issues = merged.error.issues.map((i) => ({
       path: ['body', ...i.path.map(String)].join('.'),

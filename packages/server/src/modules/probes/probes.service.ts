@@ -4,6 +4,7 @@ import {
   type HeartbeatResponse,
   iso,
   type NetworkType,
+  PROBE_KINDS,
   PROBE_PROTOCOL_VERSION,
   type ProbeDto,
   type ProbeMonitorConfig,
@@ -175,20 +176,8 @@ export async function authenticateProbe(deps: Deps, key: string | undefined): Pr
 }
 
 export function toProbeMonitorConfig(m: MonitorRow): ProbeMonitorConfig {
-  const c = toConfig(m)
-  return {
-    id: m.id,
-    check_type: c.check_type,
-    interval_seconds: c.interval_seconds,
-    timeout_seconds: c.timeout_seconds,
-    url: c.url,
-    method: c.method,
-    custom_headers: c.custom_headers,
-    body: c.body,
-    expected_status_codes: c.expected_status_codes,
-    follow_redirects: c.follow_redirects,
-    max_redirects: c.max_redirects,
-  }
+  const { name: _n, enabled: _e, network_scope: _s, ...rest } = toConfig(m)
+  return { id: m.id, ...rest }
 }
 
 /** A probe may run (and report) a monitor when the monitor's scope admits the probe's network. */
@@ -213,7 +202,7 @@ export async function heartbeat(deps: Deps, probe: ProbeRow, req: HeartbeatReque
     health: req.health ? JSON.stringify(req.health) : probe.health,
   })
   deps.events.emit('ProbeSeen', { probeId: probe.id, at: now })
-  const configs = (await deps.repos.monitors.listAssignable(probe.network_type)).map(toProbeMonitorConfig)
+  const configs = (await deps.repos.monitors.listAssignable(probe.network_type, PROBE_KINDS)).map(toProbeMonitorConfig)
   const version = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 32)
   return {
     probe: { id: probe.id, name: probe.name, network_type: probe.network_type as NetworkType },

@@ -78,11 +78,12 @@ export class MonitorsRepository {
   }
 
   /** Enabled monitors a probe of this network type must run, in a stable order. */
-  listAssignable(networkType: string): Promise<MonitorRow[]> {
+  listAssignable(networkType: string, kinds: readonly string[]): Promise<MonitorRow[]> {
     return this.db
       .selectFrom('monitors')
       .selectAll()
       .where('enabled', '=', 1)
+      .where('check_type', 'in', [...kinds])
       .where('network_scope', 'in', ['all', networkType])
       .orderBy('id')
       .execute()

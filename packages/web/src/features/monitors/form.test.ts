@@ -29,8 +29,25 @@ describe('parseStatusCodes', () => {
   })
 })
 
-const monitor: Monitor = {
+const monitor = {
   id: 'm1',
+  target: 'https://shop.example.com/health',
+  conditions: [],
+  auth: null,
+  ip_family: 'auto',
+  ignore_tls_errors: false,
+  client_cert: null,
+  keyword: null,
+  keyword_negate: false,
+  body_regex: null,
+  expected_headers: {},
+  json_path: null,
+  json_path_operator: '==',
+  json_path_expected: null,
+  json_schema: null,
+  max_response_time_ms: null,
+  ssl_expiry_min_days: null,
+  ssl_pin_sha256: null,
   name: 'Shop',
   check_type: 'http',
   enabled: true,
@@ -52,7 +69,7 @@ const monitor: Monitor = {
   last_response_time_ms: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
-}
+} satisfies Monitor
 
 describe('buildInput', () => {
   it('round-trips a monitor into the same config payload', () => {

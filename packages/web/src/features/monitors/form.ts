@@ -1,4 +1,4 @@
-import type { ErrorIssue, Monitor, MonitorCreateInput, NetworkScope, StatusCodeSpec } from '@whatisup/shared'
+import type { ErrorIssue, Monitor, MonitorCreateInput, MonitorOf, NetworkScope, StatusCodeSpec } from '@whatisup/shared'
 import { parseStatusRange } from '@whatisup/shared/status-codes'
 import type { MessageSchema } from '../../i18n/en'
 
@@ -10,7 +10,7 @@ export const HTTP_METHODS = [
   'PATCH',
   'DELETE',
   'OPTIONS',
-] as const satisfies readonly Monitor['method'][]
+] as const satisfies readonly MonitorOf<'http'>['method'][]
 export type HttpMethod = (typeof HTTP_METHODS)[number]
 export const NETWORK_SCOPES = ['all', 'internal', 'external'] as const satisfies readonly NetworkScope[]
 
@@ -65,7 +65,9 @@ export function emptyForm(): MonitorFormState {
   }
 }
 
-export function formFromMonitor(m: Monitor): MonitorFormState {
+export function formFromMonitor(monitor: Monitor): MonitorFormState {
+  if (monitor.check_type !== 'http') throw new Error(`the form edits http monitors, not ${monitor.check_type}`)
+  const m = monitor as MonitorOf<'http'>
   return {
     name: m.name,
     url: m.url,
