@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CHECK_STATUSES, FAILURE_PHASES, NETWORK_TYPES } from './check-kinds.js'
-import { TimingsSchema, TlsInfoSchema } from './result.js'
+import { ConditionOutcomeSchema, TimingsSchema, TlsInfoSchema } from './result.js'
 
 export const TokenPair = z.object({
   access_token: z.string(),
@@ -61,6 +61,11 @@ export const ResultOut = z.object({
   failure: z.object({ phase: z.enum(FAILURE_PHASES), message: z.string() }).nullable(),
   error_message: z.string().nullable(),
   tls: TlsInfoSchema.nullable(),
+  conditions: z.array(ConditionOutcomeSchema),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  remote_address: z.string().nullable(),
+  final_url: z.string().nullable(),
+  redirect_count: z.number(),
 })
 export type ResultDto = z.infer<typeof ResultOut>
 

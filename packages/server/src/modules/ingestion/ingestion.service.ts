@@ -65,5 +65,7 @@ function detailJson(r: CheckResult): string | null {
   if (r.remote_address) d.remote_address = r.remote_address
   if (r.final_url) d.final_url = r.final_url
   if (r.redirect_count) d.redirect_count = r.redirect_count
+  if (r.conditions?.length) d.conditions = r.conditions
+  if (r.details) d.details = r.details
   return Object.keys(d).length === 0 ? null : JSON.stringify(d)
 }

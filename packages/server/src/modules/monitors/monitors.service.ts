@@ -109,7 +109,7 @@ export async function deleteMonitor(deps: Deps, ctx: RequestContext, id: string)
 const STATUS_NAMES = ['up', 'degraded', 'down'] as const
 
 export function toResultOut(r: ResultRow): ResultDto {
-  const d = r.detail ? (JSON.parse(r.detail) as Partial<Pick<ResultDto, 'timings' | 'failure' | 'tls'>>) : {}
+  const d = r.detail ? (JSON.parse(r.detail) as Partial<Omit<ResultDto, 'id'>>) : {}
   return {
     id: String(r.id),
     monitor_id: r.monitor_id,
@@ -122,6 +122,11 @@ export function toResultOut(r: ResultRow): ResultDto {
     failure: d.failure ?? null,
     error_message: d.failure?.message ?? null,
     tls: d.tls ?? null,
+    conditions: d.conditions ?? [],
+    details: d.details ?? null,
+    remote_address: d.remote_address ?? null,
+    final_url: d.final_url ?? null,
+    redirect_count: d.redirect_count ?? 0,
   }
 }
 
