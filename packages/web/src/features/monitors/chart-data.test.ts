@@ -14,6 +14,11 @@ const result = (checked_at: string, response_time_ms: number, timings: ResultDto
   failure: timings ? null : { phase: 'connect', message: 'ECONNREFUSED' },
   error_message: null,
   tls: null,
+  conditions: [],
+  details: null,
+  remote_address: null,
+  final_url: null,
+  redirect_count: 0,
 })
 
 describe('buildChartSeries', () => {
