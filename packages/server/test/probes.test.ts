@@ -198,6 +198,9 @@ describe('result ingestion', () => {
     t.clock.advance(30_000)
     const failedAt = t.clock.now()
     await upload(p.api_key, 'l-2', [result(m.id, 'down')])
+    // One failed check is not an outage (failure_threshold defaults to 2).
+    expect((await t.app.inject({ url, headers: alice.auth })).json().status).toBe('up')
+    expect((await t.app.inject({ url: `${url}/incidents`, headers: alice.auth })).json()).toHaveLength(0)
     t.clock.advance(30_000)
     await upload(p.api_key, 'l-3', [result(m.id, 'down')])
     const down = (await t.app.inject({ url, headers: alice.auth })).json()
@@ -213,6 +216,10 @@ describe('result ingestion', () => {
 
     t.clock.advance(30_000)
     await upload(p.api_key, 'l-4', [result(m.id, 'up')])
+    // One good check does not recover it either (recovery_threshold defaults to 2).
+    expect((await t.app.inject({ url: `${url}/incidents`, headers: alice.auth })).json()[0].status).toBe('open')
+    t.clock.advance(30_000)
+    await upload(p.api_key, 'l-5', [result(m.id, 'up')])
     incidents = (await t.app.inject({ url: `${url}/incidents`, headers: alice.auth })).json()
     expect(incidents).toHaveLength(1)
     expect(incidents[0]).toMatchObject({ status: 'resolved', duration_seconds: 60 })
@@ -236,7 +243,7 @@ describe('result ingestion', () => {
   it('keeps at most one open incident under concurrent batches', async () => {
     const a = await register('c-a')
     const b = await register('c-b')
-    const m = await monitor()
+    const m = await monitor({ failure_threshold: 1 })
     await Promise.all([
       upload(a.api_key, 'ca-1', [result(m.id, 'down')]),
       upload(b.api_key, 'cb-1', [result(m.id, 'down')]),

@@ -53,6 +53,10 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       health: null,
       created_at: T0,
       updated_at: T0,
+      region: null,
+      asn: null,
+      suspect_since: null,
+      offline_since: null,
     })
     return id
   }
@@ -99,8 +103,10 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       cause: null,
       first_failure_at: T0,
       started_at: T0,
-      resolved_at: null,
       affected_probe_ids: '[]',
+      scope: 'global',
+      suppressed: null,
+      paged_at: T0,
     }
     const first = newId()
     expect(await repos.incidents.openIfNone({ ...base, id: first })).toBe(true)
@@ -121,6 +127,9 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       since: T0,
       consecutive_failures: 0,
       consecutive_successes: 1,
+      counted: 'up',
+      failing_since: null,
+      changes: '[]',
     }
     await repos.state.putProbeState(s)
     await repos.state.putProbeState({
@@ -139,6 +148,8 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       status_since: T0,
       last_checked_at: T0,
       last_latency_ms: 3.25,
+      flapping: 0,
+      scope: null,
     })
     expect((await repos.state.getMonitorState(monitorId))?.last_latency_ms).toBe(3.25)
   })
@@ -157,6 +168,8 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       status_since: T0,
       last_checked_at: T0,
       last_latency_ms: 1,
+      flapping: 0,
+      scope: null,
     })
     await repos.monitors.delete(mine)
     expect(await repos.state.getMonitorState(mine)).toBeUndefined()

@@ -12,6 +12,15 @@ export const commonMonitorFields = {
   network_scope: z.enum(NETWORK_SCOPES).default('all'),
   /** Condition language (see packages/shared/src/conditions/LANGUAGE.md); all must pass. */
   conditions: z.array(z.string().min(1).max(500)).max(50).default([]),
+  /** Consecutive failed checks before a probe counts the monitor as failing (retries). */
+  failure_threshold: z.int().min(1).max(20).default(2),
+  /** Consecutive good checks before a failing probe counts it as recovered. */
+  recovery_threshold: z.int().min(1).max(20).default(2),
+  /** Failing probes needed for a global verdict: majority, all, any, or a number. */
+  quorum: z.union([z.enum(['majority', 'all', 'any']), z.int().min(1).max(100)]).default('majority'),
+  /** State changes of one probe's view within the window that make it flapping. */
+  flap_threshold: z.int().min(2).max(50).default(5),
+  flap_window_minutes: z.int().min(1).max(120).default(10),
 }
 export const COMMON_MONITOR_KEYS = ['check_type', ...Object.keys(commonMonitorFields)] as const
 
@@ -70,15 +79,37 @@ export function kindSettingsSchema<K extends CheckKind>(kind: K) {
   return z.object(KIND_SETTINGS[kind])
 }
 
-const ALL_SETTINGS: z.ZodRawShape = Object.assign({}, ...CHECK_KINDS.map((k) => KINDS[k].settings))
+const unwrapDefault = (v: z.ZodType): z.ZodType => (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v)
+
+/**
+ * Every kind's settings by name. A name kinds share with different rules (`url` is http(s) for
+ * http, ws(s) for websocket) accepts any of them here; the merged monitor is then validated
+ * against its own kind.
+ */
+const ALL_SETTINGS: z.ZodRawShape = (() => {
+  const variants = new Map<string, z.ZodType[]>()
+  for (const kind of CHECK_KINDS) {
+    for (const [name, schema] of Object.entries(KINDS[kind].settings)) {
+      const list = variants.get(name) ?? []
+      const inner = unwrapDefault(schema as z.ZodType)
+      if (!list.includes(inner)) list.push(inner)
+      variants.set(name, list)
+    }
+  }
+  return Object.fromEntries(
+    [...variants].map(([name, list]) => [name, list.length === 1 ? list[0] : z.union(list, { error: eitherMessage })]),
+  ) as z.ZodRawShape
+})()
+
+/** "expected a http:// or https:// URL, or expected a ws:// or wss:// URL" rather than "Invalid input". */
+function eitherMessage(issue: { code?: string; errors?: unknown }): string | undefined {
+  if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors)) return undefined
+  const messages = (issue.errors as { message?: string }[][]).map((e) => e[0]?.message).filter(Boolean)
+  return messages.length > 0 ? [...new Set(messages)].join(', or ') : undefined
+}
 
 function optionalOf(shape: z.ZodRawShape): Record<string, z.ZodOptional<z.ZodType>> {
-  return Object.fromEntries(
-    Object.entries(shape).map(([k, v]) => [
-      k,
-      (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional(),
-    ]),
-  )
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, unwrapDefault(v as z.ZodType).optional()]))
 }
 
 /**

@@ -7,8 +7,49 @@ export interface DomainEvents {
   MonitorDeleted: { monitorId: string; ownerId: string }
   MonitorStateChanged: { monitorId: string; ownerId: string; from: MonitorStatus; to: MonitorStatus; at: number }
   ResultsRecorded: { probeId: string; count: number; monitorIds: string[] }
-  IncidentOpened: { incidentId: string; monitorId: string; ownerId: string; at: number; cause: string | null }
-  IncidentResolved: { incidentId: string; monitorId: string; ownerId: string; at: number; durationSeconds: number }
+  /**
+   * An incident opened. `paging` is false while it is suppressed (maintenance, parent down); a
+   * later `IncidentReleased` says when it starts paging.
+   */
+  IncidentOpened: {
+    incidentId: string
+    monitorId: string
+    ownerId: string
+    at: number
+    cause: string | null
+    scope: string
+    affectedProbeIds: string[]
+    paging: boolean
+    suppressed: string | null
+  }
+  /** A suppressed incident outlived its suppression (maintenance ended, parent recovered): it pages now. */
+  IncidentReleased: { incidentId: string; monitorId: string; ownerId: string; at: number; reason: string }
+  /** Scope or affected probes changed; `escalated` (e.g. regional → global) is a notified change. */
+  IncidentUpdated: {
+    incidentId: string
+    monitorId: string
+    ownerId: string
+    at: number
+    scope: string
+    previousScope: string
+    affectedProbeIds: string[]
+    escalated: boolean
+  }
+  /** `paged` is true when the incident had paged: its resolution must always be delivered. */
+  IncidentResolved: {
+    incidentId: string
+    monitorId: string
+    ownerId: string
+    at: number
+    durationSeconds: number
+    paged: boolean
+  }
+  MonitorFlapping: { monitorId: string; ownerId: string; at: number; state: 'started' | 'stopped'; probeIds: string[] }
+  /** The engine wants these probes to check this monitor now (confirmation of a failure). */
+  ConfirmationRequested: { monitorId: string; probeIds: string[] }
+  ProbeOffline: { probeId: string; at: number; lastSeenAt: number | null }
+  ProbeOnline: { probeId: string; at: number }
+  ProbeSuspect: { probeId: string; at: number; state: 'started' | 'stopped'; failingMonitors: number }
   ProbeSeen: { probeId: string; at: number }
   CheckRequested: { monitorId: string }
 }

@@ -5,6 +5,8 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
 import * as m0001 from './migrations/0001_initial.js'
+import * as m0002 from './migrations/0002_timeseries.js'
+import * as m0020 from './migrations/0020_incident_engine.js'
 import type { DB } from './schema.js'
 
 // pg returns int8/numeric as strings; the rest of the code expects numbers, as SQLite gives.
@@ -36,10 +38,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     dialect = sqliteDialect
     if (opts.url !== ':memory:') mkdirSync(dirname(opts.url), { recursive: true })
     const sqlite = new SQLite(opts.url)
+    // Must precede the first table: lets the retention job hand freed pages back to the OS.
+    if (sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL')
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
+    // Ingestion touches the newest leaf page of every series: keep those in cache (64 MiB).
+    sqlite.pragma('cache_size = -65536')
+    sqlite.pragma('temp_store = MEMORY')
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
   }
   await migrate(db, dialect)
@@ -60,6 +67,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void> }> = {
   '0001_initial': m0001,
+  '0002_timeseries': m0002,
+  '0020_incident_engine': m0020,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
@@ -70,7 +79,7 @@ async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
       return out
     },
   }
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed)
     throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`)

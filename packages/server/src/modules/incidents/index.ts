@@ -1,1 +1,2 @@
-export { evaluateMonitor } from './evaluate.service.js'
+export { evaluateMonitor, monitorSettings } from './evaluate.service.js'
+export { releaseSuppressed } from './lifecycle.js'

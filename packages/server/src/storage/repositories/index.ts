@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
 import { IncidentsRepository } from './incidents.repository.js'
+import { MaintenanceRepository } from './maintenance.repository.js'
 import { MonitorsRepository } from './monitors.repository.js'
 import { ProbesRepository } from './probes.repository.js'
 import { RefreshTokensRepository } from './refresh-tokens.repository.js'
@@ -20,11 +21,13 @@ export function createRepos(db: Kysely<DB>) {
     results: new ResultsRepository(db),
     state: new StateRepository(db),
     incidents: new IncidentsRepository(db),
+    maintenance: new MaintenanceRepository(db),
     settings: new SettingsRepository(db),
   }
 }
 
-export type { IncidentRow } from './incidents.repository.js'
+export type { IncidentEventRow, IncidentRow, IncidentUpdateRow } from './incidents.repository.js'
+export type { MaintenanceRow, SilenceRow } from './maintenance.repository.js'
 export type { MonitorRow, MonitorWithState } from './monitors.repository.js'
 export type { ProbeRow } from './probes.repository.js'
 export type { ResultRow } from './results.repository.js'

@@ -37,4 +37,38 @@ export class StateRepository {
   async clearProbeStates(monitorId: string): Promise<void> {
     await this.db.deleteFrom('monitor_probe_state').where('monitor_id', '=', monitorId).execute()
   }
+
+  /**
+   * Per probe: how many monitors it alone counts down while the verdict says probe-local (others
+   * see them up), and how many fresh views it has. Feeds suspect-probe detection.
+   */
+  async probeLocalFailureCounts(
+    freshSince: number,
+  ): Promise<{ probe_id: string; local_failures: number; views: number }[]> {
+    const rows = await this.db
+      .selectFrom('monitor_probe_state as ps')
+      .innerJoin('monitor_state as ms', 'ms.monitor_id', 'ps.monitor_id')
+      .where('ps.checked_at', '>=', freshSince)
+      .select((eb) => [
+        'ps.probe_id',
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('ps.counted', '=', 'down'), eb('ms.scope', '=', 'probe_local')]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('local_failures'),
+        eb.fn.countAll<number>().as('views'),
+      ])
+      .groupBy('ps.probe_id')
+      .execute()
+    return rows.map((r) => ({
+      probe_id: r.probe_id,
+      local_failures: Number(r.local_failures ?? 0),
+      views: Number(r.views),
+    }))
+  }
 }
