@@ -3,6 +3,7 @@ import { ensureAdmin, ensureSecretKeyFile } from './bootstrap.js'
 import { type Config, ConfigError, loadConfig } from './config/config.js'
 import { createDeps } from './core/create-deps.js'
 import { startEmbeddedProbe } from './embedded-probe.js'
+import { startIncidentJobs } from './modules/incidents/index.js'
 
 /** The only file that reads process.env: config → deps → app → listen → embedded probe. */
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT
   deps.log.info({ url: `http://localhost:${port}`, dialect: config.dialect }, 'WhatIsUp is running')
 
+  const stopJobs = startIncidentJobs(deps)
   const probe = config.EMBEDDED_PROBE ? await startEmbeddedProbe(deps, `http://127.0.0.1:${port}`) : null
 
   let stopping = false
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000)
     force.unref()
     try {
+      stopJobs()
       await probe?.stop()
       await app.close()
       await deps.database.close()

@@ -120,3 +120,46 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
 }
 
 export const HTTP_MONITOR = { name: 'Example', url: 'http://127.0.0.1:9/health', interval_seconds: 30 }
+
+/** Registers a probe as `admin` and returns its id and key. */
+export async function registerProbe(
+  t: TestContext,
+  admin: TestUser,
+  name: string,
+  extra: { network_type?: 'internal' | 'external'; location_name?: string } = {},
+): Promise<{ id: string; api_key: string }> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/probes/register',
+    headers: admin.auth,
+    payload: { name, ...extra },
+  })
+  if (res.statusCode !== 201) throw new Error(`probe registration failed: ${res.body}`)
+  return res.json()
+}
+
+let batchSeq = 0
+/** Uploads results as a probe would (each call a new batch). */
+export async function uploadResults(
+  t: TestContext,
+  apiKey: string,
+  results: { monitor_id: string; status: 'up' | 'down' | 'degraded'; checked_at?: number; message?: string }[],
+) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/probes/results',
+    headers: { 'x-probe-api-key': apiKey },
+    payload: {
+      batch_id: `test-${++batchSeq}`,
+      results: results.map((r) => ({
+        monitor_id: r.monitor_id,
+        checked_at: r.checked_at ?? t.clock.now(),
+        status: r.status,
+        latency_ms: 10,
+        ...(r.status === 'down' ? { failure: { phase: 'connect', message: r.message ?? 'ECONNREFUSED' } } : {}),
+      })),
+    },
+  })
+  if (res.statusCode !== 202) throw new Error(`upload failed: ${res.body}`)
+  return res.json() as { accepted: number; duplicate: boolean }
+}

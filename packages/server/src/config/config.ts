@@ -30,9 +30,57 @@ export const ConfigSchema = z.object({
   REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   PROBE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** A probe silent for this long is offline: it leaves every quorum and superadmins are told. */
+  PROBE_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
   WEB_DIST_DIR: z.string().optional(),
   ADMIN_EMAIL: z.string().email().default('admin@local'),
+  /** Raw check results are kept this many days (rollups longer); 0 keeps them forever. */
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Rich result details (TLS, conditions, kind details) are kept at most this many days. */
+  DETAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** Storage budget (`500MB`, `10GB`, bytes); empty or 0 = no budget. Oldest raw data goes first. */
+  MAX_DB_SIZE: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const bytes = parseByteSize(v)
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: 'expected a size like 500MB, 10GB or a number of bytes' })
+        return z.NEVER
+      }
+      return bytes
+    }),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` and adds per-monitor gauges. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 })
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+}
+for (const [u, f] of [
+  ['kib', 2 ** 10],
+  ['mib', 2 ** 20],
+  ['gib', 2 ** 30],
+  ['tib', 2 ** 40],
+] as const)
+  SIZE_UNITS[u] = f
+
+/** `''`/`0` → 0 (no budget); `500MB` → 5e8; `1.5GiB` → 1610612736; garbage → null. */
+export function parseByteSize(v: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v)
+  if (v.trim() === '') return 0
+  const factor = m ? SIZE_UNITS[(m[2] ?? '').toLowerCase()] : undefined
+  return m && factor !== undefined ? Math.round(Number(m[1]) * factor) : null
+}
 
 export type Config = Readonly<
   Omit<z.output<typeof ConfigSchema>, 'SECRET_KEY'> & {

@@ -33,6 +33,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (isPg) {
     dialect = postgresDialect
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 })
+    // An idle connection killed by the server (restart, admin terminate) must not crash the
+    // process: the pool drops it and the next query opens a fresh one.
+    pool.on('error', () => {})
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   } else {
     dialect = sqliteDialect

@@ -1,2 +1,5 @@
 export { evaluateMonitor, monitorSettings } from './evaluate.service.js'
+export { incidentRoutes } from './incidents.routes.js'
+export { startIncidentJobs } from './jobs.js'
 export { releaseSuppressed } from './lifecycle.js'
+export { sweepProbeLiveness, sweepSuspectProbes } from './probe-health.js'

@@ -4,6 +4,7 @@ import type { IncidentRow, MonitorRow } from '../../storage/repositories/index.j
 import { activeWindow, type MaintenanceSchedule } from '../maintenance/schedule.js'
 import type { Scope, Verdict } from './correlate.js'
 import { type DecisionContext, decide } from './decide.js'
+import { renderFor } from './incidents.service.js'
 
 /** Is the monitor inside a maintenance window, and is any parent it depends on down? */
 export async function suppressionContext(
@@ -107,6 +108,8 @@ export async function applyDecision(
     case 'resolve': {
       if (!open || !(await deps.repos.incidents.resolve(open.id, now))) return
       await deps.repos.incidents.addEvent(open.id, now, 'resolved', { duration_ms: now - open.started_at })
+      const resolved = { ...open, resolved_at: now, scope: open.scope }
+      await deps.repos.incidents.update(open.id, { postmortem: await renderFor(deps, resolved, monitor.name) })
       deps.events.emit('IncidentResolved', {
         incidentId: open.id,
         monitorId: monitor.id,
