@@ -121,6 +121,30 @@ describe('multi-probe verdicts through the API', () => {
   })
 })
 
+describe('incident groups: one page per root cause', () => {
+  it('a second global outage moments after the first joins its group and pages only when the first ends', async () => {
+    const k = (await registerProbe(t, admin, 'grouper')).api_key
+    const a = await monitor()
+    const b = await monitor()
+    await fail([k], a.id)
+    await fail([k], b.id)
+    const openA = eventsFor(a.id).find((e) => e.name === 'IncidentOpened')?.payload
+    const openB = eventsFor(b.id).find((e) => e.name === 'IncidentOpened')?.payload
+    expect(openA).toMatchObject({ paging: true })
+    expect(openB).toMatchObject({ paging: false, suppressed: 'grouped' })
+    expect(openB?.groupId).toBeTruthy()
+    const ia = (await get(`/incidents/${String(openA?.incidentId)}`)).json()
+    expect(ia.group_id).toBe(openB?.groupId)
+    // The leader recovers while b is still down: b takes over and pages now.
+    await recover([k], a.id)
+    await uploadResults(t, k, [{ monitor_id: b.id, status: 'down' }])
+    t.clock.advance(1000)
+    expect(eventsFor(b.id).find((e) => e.name === 'IncidentReleased')?.payload.reason).toMatch(/grouped outage/)
+    await recover([k], b.id)
+    expect(eventsFor(b.id).find((e) => e.name === 'IncidentResolved')?.payload).toMatchObject({ paged: true })
+  })
+})
+
 describe('incident actions', () => {
   let key: string
   beforeAll(async () => {

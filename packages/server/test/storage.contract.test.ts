@@ -107,6 +107,7 @@ describe(`storage contract (${dialectUnderTest})`, () => {
       scope: 'global',
       suppressed: null,
       paged_at: T0,
+      group_id: null,
     }
     const first = newId()
     expect(await repos.incidents.openIfNone({ ...base, id: first })).toBe(true)

@@ -21,8 +21,11 @@ export const IncidentSummary = z.object({
   scope: z.string(),
   cause: z.string().nullable(),
   affected_probe_ids: z.array(z.string()),
+  /** Why it has not paged: maintenance, dependency (parent down) or grouped (its group paged). */
   suppressed: z.string().nullable(),
   paged: z.boolean(),
+  /** Incidents sharing a root cause share a group and page once. */
+  group_id: z.string().nullable(),
   first_failure_at: z.string(),
   started_at: z.string(),
   resolved_at: z.string().nullable(),

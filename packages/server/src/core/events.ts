@@ -21,6 +21,8 @@ export interface DomainEvents {
     affectedProbeIds: string[]
     paging: boolean
     suppressed: string | null
+    /** Set when it joined an incident group: the group pages once for its root cause. */
+    groupId: string | null
   }
   /** A suppressed incident outlived its suppression (maintenance ended, parent recovered): it pages now. */
   IncidentReleased: { incidentId: string; monitorId: string; ownerId: string; at: number; reason: string }

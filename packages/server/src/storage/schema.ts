@@ -158,6 +158,16 @@ export interface DB {
     snooze_until: number | null
     postmortem: string | null
     updated_at: number | null
+    group_id: string | null
+  }
+  incident_groups: {
+    id: string
+    owner_id: string
+    leader_incident_id: string
+    /** 'dependency' (a shared upstream), 'probes' (same failing probes), 'burst' (many at once). */
+    reason: string
+    opened_at: number
+    resolved_at: number | null
   }
   maintenance_windows: {
     id: string

@@ -21,6 +21,7 @@ export function toSummary(i: WithMonitor): IncidentSummaryDto {
     affected_probe_ids: JSON.parse(i.affected_probe_ids) as string[],
     suppressed: i.suppressed,
     paged: i.paged_at !== null,
+    group_id: i.group_id,
     first_failure_at: iso(i.first_failure_at),
     started_at: iso(i.started_at),
     resolved_at: iso(i.resolved_at),

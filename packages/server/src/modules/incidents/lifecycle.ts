@@ -4,6 +4,7 @@ import type { IncidentRow, MonitorRow } from '../../storage/repositories/index.j
 import { activeWindow, type MaintenanceSchedule } from '../maintenance/schedule.js'
 import type { Scope, Verdict } from './correlate.js'
 import { type DecisionContext, decide } from './decide.js'
+import { GROUP_WINDOW_MS, pickGroup } from './grouping.js'
 import { renderFor } from './incidents.service.js'
 
 /** Is the monitor inside a maintenance window, and is any parent it depends on down? */
@@ -49,7 +50,9 @@ export async function applyDecision(
     case 'none':
       return
     case 'open': {
-      const paging = a.suppressed === null
+      const group = a.suppressed === null ? await findGroup(deps, monitor, a.scope, a.affected, now) : null
+      const suppressed = a.suppressed ?? (group ? 'grouped' : null)
+      const paging = suppressed === null
       const incident = {
         id: newId(now),
         monitor_id: monitor.id,
@@ -58,15 +61,18 @@ export async function applyDecision(
         started_at: now,
         affected_probe_ids: JSON.stringify(a.affected),
         scope: a.scope,
-        suppressed: a.suppressed,
+        suppressed,
         paged_at: paging ? now : null,
+        group_id: null,
       }
       if (!(await deps.repos.incidents.openIfNone(incident))) return
+      const groupId = group ? await joinGroup(deps, monitor.owner_id, group, incident.id, now) : null
       await deps.repos.incidents.addEvent(incident.id, now, 'opened', {
         scope: a.scope,
         affected: a.affected,
-        suppressed: a.suppressed,
+        suppressed,
         detection_latency_ms: now - incident.first_failure_at,
+        ...(group ? { group_id: groupId, grouped_with: group.with.monitorId, group_reason: group.reason } : {}),
       })
       deps.events.emit('IncidentOpened', {
         incidentId: incident.id,
@@ -77,7 +83,8 @@ export async function applyDecision(
         scope: a.scope,
         affectedProbeIds: a.affected,
         paging,
-        suppressed: a.suppressed,
+        suppressed,
+        groupId,
       })
       return
     }
@@ -110,6 +117,7 @@ export async function applyDecision(
       await deps.repos.incidents.addEvent(open.id, now, 'resolved', { duration_ms: now - open.started_at })
       const resolved = { ...open, resolved_at: now, scope: open.scope }
       await deps.repos.incidents.update(open.id, { postmortem: await renderFor(deps, resolved, monitor.name) })
+      if (open.group_id) await handOverGroup(deps, open.group_id, now)
       deps.events.emit('IncidentResolved', {
         incidentId: open.id,
         monitorId: monitor.id,
@@ -119,6 +127,82 @@ export async function applyDecision(
         paged: open.paged_at !== null,
       })
     }
+  }
+}
+
+/** Ancestors of a monitor through its dependencies (bounded walk, cycles cannot exist). */
+async function ancestors(deps: Deps, monitorId: string): Promise<Set<string>> {
+  const seen = new Set<string>()
+  let frontier = [monitorId]
+  for (let depth = 0; depth < 10 && frontier.length; depth++) {
+    const next: string[] = []
+    for (const id of frontier)
+      for (const p of await deps.repos.maintenance.parents(id)) if (!seen.has(p.parent_id)) next.push(p.parent_id)
+    for (const id of next) seen.add(id)
+    frontier = next
+  }
+  return seen
+}
+
+async function findGroup(deps: Deps, monitor: MonitorRow, scope: Scope, affected: string[], now: number) {
+  const open = await deps.repos.incidents.recentOpenForOwner(monitor.owner_id, now - GROUP_WINDOW_MS)
+  const candidates = open
+    .filter((i) => i.paged_at !== null || i.suppressed === 'grouped')
+    .map((i) => ({
+      id: i.id,
+      monitorId: i.monitor_id,
+      scope: i.scope as Scope,
+      affected: JSON.parse(i.affected_probe_ids) as string[],
+      groupId: i.group_id,
+      startedAt: i.started_at,
+    }))
+  return pickGroup(
+    { monitorId: monitor.id, scope, affected, startedAt: now, ancestors: await ancestors(deps, monitor.id) },
+    candidates,
+  )
+}
+
+/** Puts the new incident in the candidate's group, creating the group (led by the candidate) if needed. */
+async function joinGroup(
+  deps: Deps,
+  ownerId: string,
+  g: NonNullable<ReturnType<typeof pickGroup>>,
+  incidentId: string,
+  now: number,
+): Promise<string> {
+  let groupId = g.with.groupId
+  if (!groupId) {
+    groupId = newId(now)
+    await deps.repos.incidents.insertGroup({
+      id: groupId,
+      owner_id: ownerId,
+      leader_incident_id: g.with.id,
+      reason: g.reason,
+      opened_at: now,
+      resolved_at: null,
+    })
+    await deps.repos.incidents.update(g.with.id, { group_id: groupId })
+  }
+  await deps.repos.incidents.update(incidentId, { group_id: groupId })
+  return groupId
+}
+
+/**
+ * The leader of a group resolved. If members are still down, the earliest becomes the leader and
+ * pages (its outage is not over); when none is left the group resolves.
+ */
+async function handOverGroup(deps: Deps, groupId: string, now: number): Promise<void> {
+  const group = await deps.repos.incidents.findGroup(groupId)
+  if (!group || group.resolved_at !== null) return
+  const open = (await deps.repos.incidents.groupMembers(groupId)).filter((i) => i.resolved_at === null)
+  const next = open[0]
+  if (!next) return deps.repos.incidents.resolveGroup(groupId, now)
+  const leaderOpen = open.some((i) => i.id === group.leader_incident_id)
+  if (leaderOpen) return
+  await deps.repos.incidents.updateGroupLeader(groupId, next.id)
+  if (next.paged_at === null) {
+    const monitor = (await deps.repos.monitors.findManyByIds([next.monitor_id]))[0]
+    if (monitor) await release(deps, monitor, next, now, 'the grouped outage it belonged to ended, this one did not')
   }
 }
 
@@ -132,16 +216,23 @@ export async function releaseSuppressed(deps: Deps): Promise<number> {
   for (const inc of await deps.repos.incidents.listOpenUnpaged()) {
     const monitor = (await deps.repos.monitors.findManyByIds([inc.monitor_id]))[0]
     if (!monitor || monitor.enabled !== 1) continue
+    if (inc.suppressed === 'grouped') continue
     const ctx = await suppressionContext(deps, monitor, now)
     if (ctx.inMaintenance || ctx.parentDown) continue
-    released += (await release(deps, monitor, inc, now)) ? 1 : 0
+    const reason = inc.suppressed === 'dependency' ? 'parent recovered, still down' : 'maintenance ended, still down'
+    released += (await release(deps, monitor, inc, now, reason)) ? 1 : 0
   }
   return released
 }
 
-async function release(deps: Deps, monitor: MonitorRow, inc: IncidentRow, now: number): Promise<boolean> {
+async function release(
+  deps: Deps,
+  monitor: MonitorRow,
+  inc: IncidentRow,
+  now: number,
+  reason: string,
+): Promise<boolean> {
   await deps.repos.incidents.update(inc.id, { paged_at: now, updated_at: now })
-  const reason = inc.suppressed === 'dependency' ? 'parent recovered, still down' : 'maintenance ended, still down'
   await deps.repos.incidents.addEvent(inc.id, now, 'released', { reason })
   deps.events.emit('IncidentReleased', {
     incidentId: inc.id,

@@ -35,6 +35,7 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
     ['snooze_until', ts],
     ['postmortem', 'text'],
     ['updated_at', ts],
+    ['group_id', 'text'],
   ])
   await add('probes', [
     ['region', 'text'],
@@ -106,5 +107,16 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
     .addColumn('data', 'text')
     .execute()
   await db.schema.createIndex('ix_incident_events').on('incident_events').columns(['incident_id', 'at']).execute()
+  // Incidents opened together for one root cause page once, as a group.
+  await db.schema
+    .createTable('incident_groups')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('owner_id', 'text', (c) => c.notNull())
+    .addColumn('leader_incident_id', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('opened_at', ts, (c) => c.notNull())
+    .addColumn('resolved_at', ts)
+    .execute()
+  await db.schema.createIndex('ix_incident_groups_open').on('incident_groups').columns(['owner_id', 'resolved_at']).execute()
   await db.schema.createIndex('ix_incidents_open').on('incidents').columns(['resolved_at', 'started_at']).execute()
 }

@@ -17,7 +17,9 @@ export type NewIncident = Pick<
   | 'scope'
   | 'suppressed'
   | 'paged_at'
+  | 'group_id'
 >
+export type IncidentGroupRow = Selectable<DB['incident_groups']>
 
 export class IncidentsRepository {
   constructor(private db: Kysely<DB>) {}
@@ -111,6 +113,48 @@ export class IncidentsRepository {
       .selectAll()
       .where('resolved_at', 'is', null)
       .where('paged_at', 'is', null)
+      .execute()
+  }
+
+  /** Open incidents of this owner's monitors that started at or after `since` (grouping candidates). */
+  recentOpenForOwner(ownerId: string, since: number) {
+    return this.db
+      .selectFrom('incidents')
+      .innerJoin('monitors', 'monitors.id', 'incidents.monitor_id')
+      .selectAll('incidents')
+      .where('monitors.owner_id', '=', ownerId)
+      .where('incidents.resolved_at', 'is', null)
+      .where('incidents.started_at', '>=', since)
+      .orderBy('incidents.started_at')
+      .execute()
+  }
+
+  async insertGroup(row: IncidentGroupRow): Promise<void> {
+    await this.db.insertInto('incident_groups').values(row).execute()
+  }
+
+  findGroup(id: string): Promise<IncidentGroupRow | undefined> {
+    return this.db.selectFrom('incident_groups').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  groupMembers(groupId: string): Promise<IncidentRow[]> {
+    return this.db.selectFrom('incidents').selectAll().where('group_id', '=', groupId).orderBy('started_at').execute()
+  }
+
+  async updateGroupLeader(id: string, leaderIncidentId: string): Promise<void> {
+    await this.db
+      .updateTable('incident_groups')
+      .set({ leader_incident_id: leaderIncidentId })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async resolveGroup(id: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('incident_groups')
+      .set({ resolved_at: at })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
       .execute()
   }
 
