@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FakeClock } from '@whatisup/shared'
+import { type Clock, FakeClock } from '@whatisup/shared'
 import pg from 'pg'
 import { pino } from 'pino'
 import type { App } from '../src/app.js'
@@ -43,6 +43,7 @@ async function freshDatabaseUrl(dir: string): Promise<{ url: string; drop: () =>
 export interface TestContext {
   app: App
   deps: Deps
+  /** A FakeClock unless the context was created with a real clock (then do not advance it). */
   clock: FakeClock
   dataDir: string
   close(): Promise<void>
@@ -62,7 +63,10 @@ export interface TestUser {
   auth: { authorization: string }
 }
 
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wiu-test-'))
   const config = loadConfig({
     ENVIRONMENT: 'test',
@@ -75,7 +79,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     ...env,
   })
   const db = await freshDatabaseUrl(dataDir)
-  const clock = new FakeClock(Date.UTC(2026, 0, 1))
+  const clock = (opts.clock ?? new FakeClock(Date.UTC(2026, 0, 1))) as FakeClock
   const deps = await createDeps(config, { clock, log: pino({ level: 'silent' }), databaseUrl: db.url })
   const app = await buildApp(deps)
   await app.ready()
