@@ -127,28 +127,35 @@ describe('three probes, one service', () => {
 
     // Only one probe's view fails: its own trouble, never a page; the others are asked to confirm.
     targets.eu1.up = false
+    const before = await resultCount()
+    agents[0]!.checkNow(monitorId)
+    await waitFor(async () => (await resultCount()) > before, 'the first failing result')
+    await waitFor(() => events.some(([n]) => n === 'ConfirmationRequested'), 'a confirmation request')
+    const confirm = events.find(([n]) => n === 'ConfirmationRequested')
+    expect((confirm?.[1].probeIds as string[]).sort()).toEqual([probeIds.eu2, probeIds.us1].sort())
     await checkRounds()
+    await new Promise((r) => setTimeout(r, 200))
     expect(await incidents()).toHaveLength(0)
-    expect(
-      events.some(([n, p]) => n === 'ConfirmationRequested' && (p.probeIds as string[]).includes(probeIds.us1!)),
-    ).toBe(true)
 
     // Both Paris probes fail while Virginia sees it up: regional.
     targets.eu2.up = false
     await checkRounds()
+    // Results are acknowledged before they are evaluated: wait for the verdict, not just the rows.
+    await waitFor(async () => (await incidents()).length === 1, 'the regional incident')
     let list = await incidents()
-    expect(list).toHaveLength(1)
     expect(list[0].affected_probe_ids.sort()).toEqual([probeIds.eu1, probeIds.eu2].sort())
 
     // Everyone fails: the same incident escalates to global.
     targets.us1.up = false
     await checkRounds()
+    await waitFor(async () => (await incidents())[0]?.affected_probe_ids.length === 3, 'the escalation')
     list = await incidents()
     expect(list).toHaveLength(1)
     expect(list[0].affected_probe_ids).toHaveLength(3)
 
     for (const tg of Object.values(targets)) tg.up = true
     await checkRounds()
+    await waitFor(async () => (await incidents())[0]?.status === 'resolved', 'the resolution')
     list = await incidents()
     expect(list[0].status).toBe('resolved')
 
