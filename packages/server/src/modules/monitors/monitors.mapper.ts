@@ -1,9 +1,11 @@
 import { iso, KINDS, type Monitor, type MonitorConfig, type MonitorStatus } from '@whatisup/shared'
 import type { MonitorRow, MonitorWithState } from '../../storage/repositories/index.js'
+import { maskSecrets, revealSecrets } from './monitors.secrets.js'
 
 /** Columns hold what queries filter on; the kind's settings and conditions live in JSON `config`. */
 const COLUMN_KEYS = new Set(['name', 'check_type', 'enabled', 'interval_seconds', 'timeout_seconds', 'network_scope'])
 
+/** Row fields of a config whose secrets are already sealed (see `sealSecrets`). */
 export function toRowFields(c: MonitorConfig) {
   const stored: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(c)) if (!COLUMN_KEYS.has(k)) stored[k] = v
@@ -19,7 +21,8 @@ export function toRowFields(c: MonitorConfig) {
   }
 }
 
-export function toConfig(row: MonitorRow): MonitorConfig {
+/** The stored config as is: secrets are encryption tokens. Only for this module's PATCH merge. */
+export function storedConfig(row: MonitorRow): Record<string, unknown> {
   return {
     ...(JSON.parse(row.config) as object),
     name: row.name,
@@ -28,7 +31,20 @@ export function toConfig(row: MonitorRow): MonitorConfig {
     interval_seconds: row.interval_seconds,
     timeout_seconds: row.timeout_seconds,
     network_scope: row.network_scope,
-  } as MonitorConfig
+  }
+}
+
+/**
+ * A monitor's config. Secrets are masked as "" unless `reveal` is set: only the probe assignment
+ * asks for plaintext, which throws `SecretDecryptError` if a stored secret does not authenticate.
+ *
+ * @example
+ * toConfig(row)                    // { check_type: 'postgres', password: '', … }
+ * toConfig(row, { reveal: true })  // { check_type: 'postgres', password: 'hunter2', … }
+ */
+export function toConfig(row: MonitorRow, opts: { reveal?: boolean } = {}): MonitorConfig {
+  const stored = storedConfig(row)
+  return (opts.reveal ? revealSecrets(stored, row.id) : maskSecrets(stored)) as MonitorConfig
 }
 
 export function toMonitorOut(row: MonitorWithState): Monitor {

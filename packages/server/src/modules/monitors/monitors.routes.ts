@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Deps } from '../../core/deps.js'
 import { requireUser } from '../../http/auth-hook.js'
+import { monitorSecretKey } from './monitors.secrets.js'
 import {
   createMonitor,
   deleteMonitor,
@@ -30,6 +31,8 @@ const IncidentsQuery = z.strictObject({
 const tags = ['monitors']
 
 export function monitorRoutes(deps: Deps): FastifyPluginAsyncZod {
+  // Registers this server's key before any probe asks for its (decrypted) assignment.
+  monitorSecretKey(deps.config)
   return async (app) => {
     app.addHook('preValidation', requireUser(deps))
 

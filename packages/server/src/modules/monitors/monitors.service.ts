@@ -3,6 +3,7 @@ import {
   type IncidentDto,
   iso,
   type Monitor,
+  type MonitorConfig,
   MonitorCreate,
   type MonitorCreateInput,
   type MonitorUpdateInput,
@@ -10,11 +11,13 @@ import {
 } from '@whatisup/shared'
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
-import { AppError, notFound } from '../../core/errors.js'
+import { notFound } from '../../core/errors.js'
 import { newId } from '../../core/ids.js'
 import type { IncidentRow, MonitorWithState, ResultRow } from '../../storage/repositories/index.js'
 import { authorize } from '../policy/policy.js'
-import { toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
+import { storedConfig, toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
+import { bodyIssues, kindRuleIssues, secretScope, validationError } from './monitors.rules.js'
+import { monitorSecretKey, sealSecrets } from './monitors.secrets.js'
 
 async function loadVisible(deps: Deps, ctx: RequestContext, id: string): Promise<MonitorWithState> {
   const m = await deps.repos.monitors.findVisible(ctx, id)
@@ -26,13 +29,16 @@ async function loadVisible(deps: Deps, ctx: RequestContext, id: string): Promise
 export async function createMonitor(deps: Deps, ctx: RequestContext, input: MonitorCreateInput): Promise<Monitor> {
   authorize(ctx, 'monitor:create')
   const config = MonitorCreate.parse(input)
+  const issues = kindRuleIssues(config)
+  if (issues.length > 0) throw validationError(issues)
   const now = deps.clock.now()
   const id = newId(now)
+  const { sealed } = sealSecrets(config, id, monitorSecretKey(deps.config), null)
   await deps.repos.monitors.insert({
     id,
     owner_id: ctx.userId,
     team_id: null,
-    ...toRowFields(config),
+    ...toRowFields(sealed as MonitorConfig),
     created_at: now,
     updated_at: now,
   })
@@ -53,7 +59,12 @@ export async function listMonitors(
   return { items: rows.map(toMonitorOut), total }
 }
 
-/** Partial update: the stored config and the patch are merged, then validated as a whole. */
+/**
+ * Partial update: the stored config and the patch are merged, then validated as a whole. Secrets
+ * read as "" (masked), so a secret sent as "" or not sent keeps the stored one, unless the kind
+ * changes (the old kind's settings, secrets included, are dropped) or the target moves to another
+ * host (a kept secret would then be sent somewhere its owner never typed it for).
+ */
 export async function updateMonitor(
   deps: Deps,
   ctx: RequestContext,
@@ -63,21 +74,26 @@ export async function updateMonitor(
   const current = await loadVisible(deps, ctx, id)
   authorize(ctx, 'monitor:update', current)
   const stored = toConfig(current) as Record<string, unknown>
-  // Changing the kind keeps only the common fields: the old kind's settings do not apply.
-  const base =
-    patch.check_type !== undefined && patch.check_type !== stored.check_type
-      ? Object.fromEntries(COMMON_MONITOR_KEYS.map((k) => [k, stored[k]]))
-      : stored
+  const kindChanged = patch.check_type !== undefined && patch.check_type !== stored.check_type
+  const base = kindChanged ? Object.fromEntries(COMMON_MONITOR_KEYS.map((k) => [k, stored[k]])) : stored
   const merged = MonitorCreate.safeParse({ ...base, ...patch })
   if (!merged.success) {
-    const issues = merged.error.issues.map((i) => ({
-      path: ['body', ...i.path.map(String)].join('.'),
-      message: i.message,
-    }))
-    throw new AppError('VALIDATION_FAILED', `${issues[0]?.path}: ${issues[0]?.message}`, { issues })
+    throw validationError(bodyIssues(merged.error.issues))
+  }
+  const issues = kindRuleIssues(merged.data)
+  if (issues.length > 0) throw validationError(issues)
+  const raw = storedConfig(current)
+  const { sealed, keptPaths } = sealSecrets(merged.data, id, monitorSecretKey(deps.config), kindChanged ? null : raw)
+  if (keptPaths.length > 0 && secretScope(merged.data) !== secretScope(raw as MonitorConfig)) {
+    throw validationError(
+      keptPaths.map((p) => ({
+        path: `body.${p}`,
+        message: 'enter this secret again: the target moved, and a stored secret is never sent to a new host',
+      })),
+    )
   }
   const now = deps.clock.now()
-  await deps.repos.monitors.update(id, { ...toRowFields(merged.data), updated_at: now })
+  await deps.repos.monitors.update(id, { ...toRowFields(sealed as MonitorConfig), updated_at: now })
   if (current.enabled !== 1 && merged.data.enabled) await onResumed(deps, id, now)
   deps.events.emit('MonitorUpdated', { monitorId: id, ownerId: current.owner_id })
   return getMonitor(deps, ctx, id)
@@ -96,6 +112,8 @@ async function onResumed(deps: Deps, id: string, now: number): Promise<void> {
     status_since: now,
     last_checked_at: null,
     last_latency_ms: null,
+    flapping: 0,
+    scope: null,
   })
 }
 

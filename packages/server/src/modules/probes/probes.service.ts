@@ -16,6 +16,7 @@ import { newId } from '../../core/ids.js'
 import type { MonitorRow, ProbeRow } from '../../storage/repositories/index.js'
 import { toConfig } from '../monitors/index.js'
 import { authorize } from '../policy/policy.js'
+import { commandHub } from './command-hub.js'
 
 const KEY_PREFIX = 'wiu_'
 
@@ -79,6 +80,10 @@ async function insertProbe(
     health: null,
     created_at: now,
     updated_at: now,
+    region: null,
+    asn: null,
+    suspect_since: null,
+    offline_since: null,
   }
   await deps.repos.probes.insert(row)
   return { ...toProbeOut(row), api_key: key }
@@ -134,6 +139,10 @@ export async function updateProbe(
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) (set as Record<string, unknown>)[k] = v
   if (is_active !== undefined) set.is_active = is_active ? 1 : 0
   await deps.repos.probes.update(id, set)
+  // A new network type is a new assignment: the probe re-pulls it now, not at its next heartbeat.
+  if (set.network_type !== undefined && set.network_type !== probe.network_type) {
+    commandHub(deps).push(id, { type: 'config_changed' })
+  }
   return toProbeOut(await loadProbe(deps, id))
 }
 
@@ -176,7 +185,7 @@ export async function authenticateProbe(deps: Deps, key: string | undefined): Pr
 }
 
 export function toProbeMonitorConfig(m: MonitorRow): ProbeMonitorConfig {
-  const { name: _n, enabled: _e, network_scope: _s, ...rest } = toConfig(m)
+  const { name: _n, enabled: _e, network_scope: _s, ...rest } = toConfig(m, { reveal: true })
   return { id: m.id, ...rest }
 }
 
@@ -202,7 +211,16 @@ export async function heartbeat(deps: Deps, probe: ProbeRow, req: HeartbeatReque
     health: req.health ? JSON.stringify(req.health) : probe.health,
   })
   deps.events.emit('ProbeSeen', { probeId: probe.id, at: now })
-  const configs = (await deps.repos.monitors.listAssignable(probe.network_type, PROBE_KINDS)).map(toProbeMonitorConfig)
+  const configs: ProbeMonitorConfig[] = []
+  for (const m of await deps.repos.monitors.listAssignable(probe.network_type, PROBE_KINDS)) {
+    try {
+      configs.push(toProbeMonitorConfig(m))
+    } catch (err) {
+      // One monitor whose secret cannot be decrypted (SECRET_KEY changed, tampered row) must not
+      // cut the probe off from every other assignment: skip it, loudly.
+      deps.log.error({ err, monitorId: m.id }, 'monitor skipped from probe assignment: its secrets cannot be decrypted')
+    }
+  }
   const version = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 32)
   return {
     probe: { id: probe.id, name: probe.name, network_type: probe.network_type as NetworkType },

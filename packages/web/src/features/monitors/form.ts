@@ -1,130 +1,76 @@
-import type { ErrorIssue, Monitor, MonitorCreateInput, MonitorOf, NetworkScope, StatusCodeSpec } from '@whatisup/shared'
-import { parseStatusRange } from '@whatisup/shared/status-codes'
-import type { MessageSchema } from '../../i18n/en'
+import type { ErrorIssue, Monitor, MonitorCreateInput, MonitorOf, NetworkScope, ProbeKind } from '@whatisup/shared'
+import { type FieldErrors, type NumInput, toInt } from './kinds/fields'
+import { emptyKindStates, isFormKind, KIND_FORMS, type KindForm, type KindStates } from './kinds/index'
 
-export const HTTP_METHODS = [
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'OPTIONS',
-] as const satisfies readonly MonitorOf<'http'>['method'][]
-export type HttpMethod = (typeof HTTP_METHODS)[number]
+export type { ErrorKey, FieldError, FieldErrors, HeaderRow } from './kinds/fields'
+export { headerRow } from './kinds/fields'
+export { HTTP_METHODS, type HttpMethod, methodHasBody, parseStatusCodes } from './kinds/http'
+export { FORM_KINDS } from './kinds/index'
+
 export const NETWORK_SCOPES = ['all', 'internal', 'external'] as const satisfies readonly NetworkScope[]
 
-/** Methods whose requests carry no body: the body field is hidden and sent as null. */
-export const methodHasBody = (method: HttpMethod) => method !== 'GET' && method !== 'HEAD'
-
-export interface HeaderRow {
-  id: number
-  key: string
-  value: string
-}
-
-/** What the inputs hold: numbers stay `number | string` because an emptied number input yields ''. */
+/**
+ * What the inputs hold. Every kind keeps its own state, so flipping the kind picker back and forth
+ * loses nothing; only the picked kind is sent.
+ */
 export interface MonitorFormState {
+  check_type: ProbeKind
   name: string
-  url: string
-  method: HttpMethod
-  interval_seconds: number | string
-  timeout_seconds: number | string
-  expected_status_codes: string
-  follow_redirects: boolean
-  max_redirects: number | string
-  headers: HeaderRow[]
-  body: string
+  interval_seconds: NumInput
+  timeout_seconds: NumInput
   network_scope: NetworkScope
   enabled: boolean
+  /** One condition per line. */
+  conditions: string
+  kinds: KindStates
 }
-
-export type ErrorKey = keyof MessageSchema['form']['errors']
-/** A client-side error is a message key; a server-side one is the server's text. */
-export type FieldError = { key: ErrorKey; params?: Record<string, string | number> } | { text: string }
-/** Keyed by field name, or `headers.<row index>` for one header row. */
-export type FieldErrors = Record<string, FieldError>
-
-let nextRowId = 1
-export const headerRow = (key = '', value = ''): HeaderRow => ({ id: nextRowId++, key, value })
 
 export function emptyForm(): MonitorFormState {
   return {
+    check_type: 'http',
     name: '',
-    url: 'https://',
-    method: 'GET',
     interval_seconds: 60,
     timeout_seconds: 10,
-    expected_status_codes: '200-299',
-    follow_redirects: true,
-    max_redirects: 10,
-    headers: [],
-    body: '',
     network_scope: 'all',
     enabled: true,
+    conditions: '',
+    kinds: emptyKindStates(),
   }
 }
 
 export function formFromMonitor(monitor: Monitor): MonitorFormState {
-  if (monitor.check_type !== 'http') throw new Error(`the form edits http monitors, not ${monitor.check_type}`)
-  const m = monitor as MonitorOf<'http'>
+  const kind = monitor.check_type
+  if (!isFormKind(kind)) throw new Error(`the form does not edit ${kind} monitors`)
+  const kinds = emptyKindStates()
+  ;(kinds as Record<ProbeKind, unknown>)[kind] = (KIND_FORMS[kind] as KindForm<ProbeKind>).fromMonitor(
+    monitor as MonitorOf<ProbeKind>,
+  )
   return {
-    name: m.name,
-    url: m.url,
-    method: m.method,
-    interval_seconds: m.interval_seconds,
-    timeout_seconds: m.timeout_seconds,
-    expected_status_codes: formatStatusCodes(m.expected_status_codes),
-    follow_redirects: m.follow_redirects,
-    max_redirects: m.max_redirects,
-    headers: Object.entries(m.custom_headers).map(([k, v]) => headerRow(k, v)),
-    body: m.body ?? '',
-    network_scope: m.network_scope,
-    enabled: m.enabled,
+    check_type: kind,
+    name: monitor.name,
+    interval_seconds: monitor.interval_seconds,
+    timeout_seconds: monitor.timeout_seconds,
+    network_scope: monitor.network_scope,
+    enabled: monitor.enabled,
+    conditions: monitor.conditions.join('\n'),
+    kinds,
   }
 }
 
-export type ParsedStatusCodes = { ok: true; value: StatusCodeSpec[] } | { ok: false; error: FieldError }
-
-/**
- * "200-299, 301" → ['200-299', 301]. Commas, semicolons or spaces separate entries; a range may
- * have spaces around its dash; duplicates are dropped.
- */
-export function parseStatusCodes(text: string): ParsedStatusCodes {
-  const tokens = text
-    .replace(/\s*-\s*/g, '-')
-    .split(/[\s,;]+/)
-    .filter(Boolean)
-  if (tokens.length === 0) return { ok: false, error: { key: 'statusCodesEmpty' } }
-  const value: StatusCodeSpec[] = []
-  for (const token of tokens) {
-    let spec: StatusCodeSpec | null = null
-    if (/^\d{3}$/.test(token)) {
-      const code = Number(token)
-      if (code >= 100 && code <= 599) spec = code
-    } else if (parseStatusRange(token)) {
-      spec = token
-    }
-    if (spec === null) return { ok: false, error: { key: 'statusCodeInvalid', params: { token } } }
-    if (!value.includes(spec)) value.push(spec)
-  }
-  return { ok: true, value }
+/** The non-blank lines of the conditions box, with their 1-based line numbers. */
+export function conditionLines(text: string): { text: string; line: number }[] {
+  return text
+    .split('\n')
+    .map((t, i) => ({ text: t.trim(), line: i + 1 }))
+    .filter((l) => l.text !== '')
 }
 
-export const formatStatusCodes = (codes: readonly StatusCodeSpec[]) => codes.join(', ')
-
-function toInt(value: number | string): number | null {
-  const n = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value)
-  return Number.isInteger(n) ? n : null
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value)
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
-  } catch {
-    return false
-  }
+/** Shows `check_type`'s fields; keeps the interval at or above the kind's minimum. */
+export function switchKind(state: MonitorFormState, kind: ProbeKind): void {
+  state.check_type = kind
+  const min = KIND_FORMS[kind].minInterval
+  const interval = toInt(state.interval_seconds)
+  if (interval !== null && interval < min) state.interval_seconds = min
 }
 
 /**
@@ -133,94 +79,67 @@ function isHttpUrl(value: string): boolean {
  */
 export function buildInput(state: MonitorFormState): { input: MonitorCreateInput | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
+  const kind = state.check_type
+  const form = KIND_FORMS[kind] as KindForm<ProbeKind>
   const name = state.name.trim()
   if (!name) errors.name = { key: 'required' }
-  const url = state.url.trim()
-  if (!url) errors.url = { key: 'required' }
-  else if (!isHttpUrl(url)) errors.url = { key: 'url' }
-
   const interval = toInt(state.interval_seconds)
+  const min = form.minInterval
   if (interval === null) errors.interval_seconds = { key: 'integer' }
-  else if (interval < 10 || interval > 86_400) errors.interval_seconds = { key: 'intervalMin' }
+  else if (interval < min || interval > 86_400) errors.interval_seconds = { key: 'intervalMin', params: { min } }
   const timeout = toInt(state.timeout_seconds)
   if (timeout === null) errors.timeout_seconds = { key: 'integer' }
   else if (timeout < 1 || timeout > 60) errors.timeout_seconds = { key: 'timeoutRange' }
   else if (interval !== null && timeout > interval) errors.timeout_seconds = { key: 'timeoutOverInterval' }
-  const maxRedirects = toInt(state.max_redirects)
-  if (maxRedirects === null || maxRedirects < 0 || maxRedirects > 20) errors.max_redirects = { key: 'redirectsRange' }
+  const settings = form.build(state.kinds[kind], errors)
 
-  const codes = parseStatusCodes(state.expected_status_codes)
-  if (!codes.ok) errors.expected_status_codes = codes.error
-
-  const headers: Record<string, string> = {}
-  const seen = new Set<string>()
-  state.headers.forEach((row, i) => {
-    const key = row.key.trim()
-    if (!key && !row.value.trim()) return
-    if (!/^[A-Za-z0-9-]{1,100}$/.test(key)) errors[`headers.${i}`] = { key: 'headerName' }
-    else if (seen.has(key.toLowerCase())) errors[`headers.${i}`] = { key: 'headerDuplicate' }
-    else if (!row.value) errors[`headers.${i}`] = { key: 'headerValue' }
-    seen.add(key.toLowerCase())
-    headers[key] = row.value
-  })
-
-  if (Object.keys(errors).length > 0 || interval === null || timeout === null || maxRedirects === null || !codes.ok) {
-    return { input: null, errors }
-  }
-  return {
-    errors,
-    input: {
-      name,
-      url,
-      method: state.method,
-      interval_seconds: interval,
-      timeout_seconds: timeout,
-      expected_status_codes: codes.value,
-      follow_redirects: state.follow_redirects,
-      max_redirects: maxRedirects,
-      custom_headers: headers,
-      body: methodHasBody(state.method) && state.body !== '' ? state.body : null,
-      network_scope: state.network_scope,
-      enabled: state.enabled,
-    },
-  }
+  if (Object.keys(errors).length > 0 || interval === null || timeout === null) return { input: null, errors }
+  const input = {
+    check_type: kind,
+    name,
+    interval_seconds: interval,
+    timeout_seconds: timeout,
+    network_scope: state.network_scope,
+    enabled: state.enabled,
+    conditions: conditionLines(state.conditions).map((l) => l.text),
+    ...settings,
+  } as MonitorCreateInput
+  return { errors, input }
 }
 
-const FORM_FIELDS = new Set<string>([
-  'name',
-  'url',
-  'method',
-  'interval_seconds',
-  'timeout_seconds',
-  'expected_status_codes',
-  'follow_redirects',
-  'max_redirects',
-  'body',
-  'network_scope',
-  'enabled',
-])
+const COMMON_FIELDS = new Set(['check_type', 'name', 'interval_seconds', 'timeout_seconds', 'network_scope', 'enabled'])
 
 /**
- * Maps a 400's `details.issues` onto the form. Paths look like `body.url`,
- * `body.expected_status_codes.0` or `body.custom_headers.X-Api-Key`; what matches no field is
- * returned in `other` so it is still shown.
+ * Maps a 400's `details.issues` onto the form. Paths look like `body.port`, `body.auth.password`,
+ * `body.custom_headers.X-Api-Key` (→ that header's row) or `body.conditions.2` (→ the third
+ * condition); what matches no input is returned in `other` so it is still shown.
  */
 export function issuesToFieldErrors(
   issues: readonly ErrorIssue[],
-  state: Pick<MonitorFormState, 'headers'>,
+  state: Pick<MonitorFormState, 'check_type' | 'kinds'>,
 ): { fields: FieldErrors; other: string[] } {
+  const form = KIND_FORMS[state.check_type] as KindForm<ProbeKind>
+  const known = new Set([...COMMON_FIELDS, ...form.fields])
+  const rows = form.rows?.(state.kinds[state.check_type]) ?? {}
   const fields: FieldErrors = {}
   const other: string[] = []
   for (const issue of issues) {
     const [first, ...rest] = issue.path.split('.')
     const segments = first === 'body' ? rest : [first ?? '', ...rest]
-    const [field, ...sub] = segments
+    const [field = '', ...sub] = segments
     let target: string | null = null
-    if (field && FORM_FIELDS.has(field)) target = field
-    else if (field === 'custom_headers') {
+    const list = rows[field]
+    if (list && sub.length > 0) {
       const name = sub.join('.')
-      const row = name ? state.headers.findIndex((h) => h.key.trim() === name) : -1
-      target = row >= 0 ? `headers.${row}` : 'custom_headers'
+      const row = list.rows.findIndex((h) => h.key.trim() === name)
+      target = row >= 0 ? `${list.prefix}.${row}` : field
+    } else if (field === 'conditions') {
+      target = sub[0] !== undefined && /^\d+$/.test(sub[0]) ? `conditions.${sub[0]}` : 'conditions'
+    } else {
+      for (let n = segments.length; n > 0 && target === null; n--) {
+        const path = segments.slice(0, n).join('.')
+        if (known.has(path)) target = path
+      }
     }
     if (target === null) other.push(issue.message)
     else fields[target] ??= { text: issue.message }

@@ -1,13 +1,14 @@
 import { flushPromises, mount } from '@vue/test-utils'
+import type { Monitor } from '@whatisup/shared'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../api/client'
 import { i18n, setLocale } from '../../../i18n'
-import { emptyForm } from '../form'
+import { emptyForm, formFromMonitor, type MonitorFormState } from '../form'
 import MonitorForm from './MonitorForm.vue'
 
-function mountForm(save: (input: unknown) => Promise<unknown>) {
+function mountForm(save: (input: unknown) => Promise<unknown>, initial: MonitorFormState = emptyForm()) {
   return mount(MonitorForm, {
-    props: { initial: emptyForm(), submitLabel: 'Create monitor', save },
+    props: { initial, submitLabel: 'Create monitor', save },
     global: { plugins: [i18n] },
     attachTo: document.body,
   })
@@ -116,5 +117,135 @@ describe('MonitorForm', () => {
     expect(wrapper.find('textarea[name="body"]').exists()).toBe(false)
     await wrapper.find('select[name="method"]').setValue('POST')
     expect(wrapper.find('textarea[name="body"]').exists()).toBe(true)
+  })
+})
+
+describe('MonitorForm: check kinds', () => {
+  it('offers every probe kind, http first, and shows only the picked kind’s fields', async () => {
+    const wrapper = mountForm(async () => undefined)
+    const picker = wrapper.find('select[name="check_type"]')
+    expect(picker.findAll('option').map((o) => o.attributes('value'))).toEqual([
+      'http',
+      'tcp',
+      'udp',
+      'dns',
+      'smtp',
+      'ping',
+      'domain_expiry',
+      'websocket',
+      'postgres',
+      'mysql',
+      'redis',
+      'mqtt',
+    ])
+    expect((picker.element as HTMLSelectElement).value).toBe('http')
+    expect(wrapper.find('input[name="url"]').exists()).toBe(true)
+
+    await picker.setValue('dns')
+    expect(wrapper.find('input[name="url"]').exists()).toBe(false)
+    expect(wrapper.find('input[name="hostname"]').exists()).toBe(true)
+    expect(wrapper.find('select[name="record_type"]').exists()).toBe(true)
+    await picker.setValue('domain_expiry')
+    expect((wrapper.find('input[name="interval_seconds"]').element as HTMLInputElement).value).toBe('3600')
+  })
+
+  it('builds a PostgreSQL payload from its fields, keeping what was typed for another kind out', async () => {
+    const save = vi.fn(async (_input: unknown) => undefined)
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('Orders DB')
+    await wrapper.find('input[name="url"]').setValue('https://typed-then-abandoned.example')
+    await wrapper.find('select[name="check_type"]').setValue('postgres')
+    await wrapper.find('input[name="host"]').setValue('db.internal')
+    await wrapper.find('input[name="username"]').setValue('monitor')
+    await wrapper.find('input[name="password"]').setValue('s3cret')
+    await wrapper.find('textarea[name="query"]').setValue('SELECT count(*) FROM orders')
+    await wrapper.find('input[name="expected_value"]').setValue('42')
+    await wrapper.find('input[name="tls"]').setValue(true)
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(save).toHaveBeenCalledOnce()
+    expect(save.mock.calls[0]?.[0]).toEqual({
+      check_type: 'postgres',
+      name: 'Orders DB',
+      interval_seconds: 60,
+      timeout_seconds: 10,
+      network_scope: 'all',
+      enabled: true,
+      conditions: [],
+      host: 'db.internal',
+      port: 5432,
+      username: 'monitor',
+      password: 's3cret',
+      tls: true,
+      ignore_tls_errors: false,
+      database: 'postgres',
+      query: 'SELECT count(*) FROM orders',
+      expected_value: '42',
+    })
+  })
+
+  it('shows a stored password as unchanged and sends "" to keep it', async () => {
+    const save = vi.fn(async (_input: unknown) => undefined)
+    const stored = {
+      id: 'm1',
+      target: 'redis://cache:6379',
+      name: 'Cache',
+      check_type: 'redis',
+      enabled: true,
+      interval_seconds: 30,
+      timeout_seconds: 5,
+      network_scope: 'internal',
+      conditions: ['[RESULT] == PONG'],
+      host: 'cache',
+      port: 6379,
+      username: null,
+      password: '',
+      tls: false,
+      ignore_tls_errors: false,
+      db: 2,
+      command: 'PING',
+      expected_value: null,
+    } as unknown as Monitor
+    const wrapper = mountForm(save, formFromMonitor(stored))
+    expect(wrapper.find('input[name="password"]').attributes('placeholder')).toBe('(unchanged)')
+    expect((wrapper.find('input[name="password"]').element as HTMLInputElement).value).toBe('')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(save.mock.calls[0]?.[0]).toMatchObject({
+      check_type: 'redis',
+      password: '',
+      db: 2,
+      conditions: ['[RESULT] == PONG'],
+    })
+  })
+
+  it('shows a condition the server refused on its line, with a caret at the position', async () => {
+    const save = vi.fn(async () => {
+      throw new ApiError(
+        400,
+        'VALIDATION_FAILED',
+        "body.conditions.1: unknown operator '='; use '==' (at position 9)",
+        {
+          issues: [{ path: 'body.conditions.1', message: "unknown operator '='; use '==' (at position 9)" }],
+        },
+      )
+    })
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('Shop')
+    await wrapper.find('input[name="url"]').setValue('https://shop.example.com')
+    await wrapper.find('textarea[name="conditions"]').setValue('[STATUS] == 200\n\n[STATUS] = 200')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(save).toHaveBeenCalledWith(expect.objectContaining({ conditions: ['[STATUS] == 200', '[STATUS] = 200'] }))
+    const errors = wrapper.findAll('[data-testid="condition-error"]')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.attributes('data-line')).toBe('3')
+    expect(errors[0]?.text()).toContain("Line 3 — unknown operator '='; use '=='")
+    expect(errors[0]?.find('pre').text()).toBe('[STATUS] = 200\n         ^')
+    const box = wrapper.find('textarea[name="conditions"]')
+    expect(box.attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(box.element)
   })
 })
