@@ -17,10 +17,14 @@ import type { Deps } from './core/deps.js'
 import { AppError } from './core/errors.js'
 import { newId } from './core/ids.js'
 import { installErrorHandler } from './http/error-handler.js'
+import { analyticsPlugin } from './modules/analytics/index.js'
 import { authRoutes } from './modules/auth/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
+import { incidentGroupRoutes, incidentRoutes } from './modules/incidents/index.js'
+import { maintenanceRoutes } from './modules/maintenance/index.js'
 import { monitorRoutes } from './modules/monitors/index.js'
-import { probeRoutes } from './modules/probes/index.js'
+import { commandRoutes, probeRoutes } from './modules/probes/index.js'
+import { serverMonitorRoutes } from './modules/server-monitors/index.js'
 
 const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '../../web/dist')
 
@@ -71,11 +75,17 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes(deps), { prefix: '/api' })
+  await app.register(analyticsPlugin(deps))
   await app.register(
     async (v1) => {
       await v1.register(authRoutes(deps), { prefix: '/auth' })
       await v1.register(monitorRoutes(deps), { prefix: '/monitors' })
       await v1.register(probeRoutes(deps), { prefix: '/probes' })
+      await v1.register(incidentRoutes(deps), { prefix: '/incidents' })
+      await v1.register(incidentGroupRoutes(deps), { prefix: '/incident-groups' })
+      await v1.register(maintenanceRoutes(deps))
+      await v1.register(commandRoutes(deps))
+      await v1.register(serverMonitorRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

@@ -135,6 +135,13 @@ describe('incident groups: one page per root cause', () => {
     expect(openB?.groupId).toBeTruthy()
     const ia = (await get(`/incidents/${String(openA?.incidentId)}`)).json()
     expect(ia.group_id).toBe(openB?.groupId)
+    const group = (await get(`/incident-groups/${String(openB?.groupId)}`)).json()
+    expect(group).toMatchObject({ reason: 'burst', status: 'open', leader_incident_id: openA?.incidentId })
+    expect(group.incidents).toHaveLength(2)
+    expect((await get(`/incident-groups/${String(openB?.groupId)}`, bob)).statusCode).toBe(404)
+    expect((await get('/incident-groups?status=open')).json().map((g: { id: string }) => g.id)).toContain(
+      openB?.groupId,
+    )
     // The leader recovers while b is still down: b takes over and pages now.
     await recover([k], a.id)
     await uploadResults(t, k, [{ monitor_id: b.id, status: 'down' }])

@@ -1,9 +1,9 @@
 import { lookup } from 'node:dns/promises'
 import { isIP, type Socket, connect as tcpConnect } from 'node:net'
-import { type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls'
-import { blockedReason } from './ssrf.js'
-import { readTlsInfo } from './tls-info.js'
-import { abortable, addTiming, type CheckScope, errorMessage, now, PhaseError, type Trace } from './trace.js'
+import type { SecureContext } from 'node:tls'
+import { policyBlocks } from './ssrf.js'
+import { upgradeTls } from './tls.js'
+import { abortable, addTiming, type CheckScope, errorMessage, guard, now, PhaseError, type Trace } from './trace.js'
 import type { NetworkPolicy } from './types.js'
 
 export interface Target {
@@ -11,13 +11,25 @@ export interface Target {
   host: string
   port: number
   secure: boolean
+  /** Only addresses of this family are resolved and dialled (`ip_family`); absent: both. */
+  family?: 4 | 6 | undefined
 }
 
 export interface ConnectOptions {
   policy: NetworkPolicy
-  /** Built once per checker: a context per connection would re-parse the trust store every check. */
+  /** Built once per checker (or per monitor for a client certificate): not per connection. */
   secureContext: SecureContext
+  /** ALPN offered in the handshake; HTTP offers `http/1.1`, other protocols nothing. */
+  alpn?: string[] | undefined
+  /** Report certificate problems but go on (the pin is still enforced). */
+  ignoreTlsErrors?: boolean | undefined
+  /** Lower-case hex SHA-256 of the leaf DER the peer must present. */
+  pinSha256?: string | null | undefined
 }
+
+/** `ip_family` setting → address family. */
+export const familyOf = (ipFamily: 'auto' | 'ipv4' | 'ipv6'): 4 | 6 | undefined =>
+  ipFamily === 'ipv4' ? 4 : ipFamily === 'ipv6' ? 6 : undefined
 
 /**
  * Resolves, applies the network policy to the resolved addresses, then dials those literal
@@ -26,15 +38,7 @@ export interface ConnectOptions {
  * HTTP layer, so no request byte (custom headers may carry credentials) reaches an unverified peer.
  */
 export async function openConnection(target: Target, options: ConnectOptions, trace: Trace): Promise<Socket> {
-  const addresses = await resolve(target.host, trace)
-  if (!options.policy.allowPrivate) {
-    // Any blocked address fails the check: a name mixing public and private answers is suspect.
-    for (const address of addresses) {
-      const reason = blockedReason(address)
-      if (reason)
-        throw new PhaseError('ssrf', `${describe(target.host, address)} is a ${reason} address: ${NOT_ALLOWED}`)
-    }
-  }
+  const addresses = await resolveAllowed(target.host, target.family, options.policy, trace)
   trace.phase = 'connect'
   const started = now()
   let socket: Socket | undefined
@@ -53,25 +57,49 @@ export async function openConnection(target: Target, options: ConnectOptions, tr
   addTiming(trace, 'connect_ms', now() - started)
   const remote = socket.remoteAddress ?? ''
   trace.remoteAddress = remote
-  if (!options.policy.allowPrivate && blockedReason(remote)) {
+  const reason = policyBlocks(options.policy, remote)
+  if (reason) {
     socket.destroy()
-    throw new PhaseError('ssrf', `connected to ${remote}, a ${blockedReason(remote)} address: ${NOT_ALLOWED}`)
+    throw new PhaseError('ssrf', `connected to ${remote}, a ${reason} address: ${NOT_ALLOWED}`)
   }
-  return target.secure ? handshake(socket, target, options, trace) : socket
+  return target.secure ? upgradeTls(socket, target, options, trace) : socket
 }
 
-const NOT_ALLOWED = 'private targets are only checked by internal probes'
+/**
+ * Resolves `host` (timed as `dns_ms`) and applies the network policy to every address. For
+ * checkers that do not dial TCP themselves (UDP, ping): they must use exactly these addresses.
+ */
+export async function resolveAllowed(
+  host: string,
+  family: 4 | 6 | undefined,
+  policy: NetworkPolicy,
+  trace: Trace,
+): Promise<string[]> {
+  const addresses = await resolve(host, family, trace)
+  // Any blocked address fails the check: a name mixing public and private answers is suspect.
+  for (const address of addresses) {
+    const reason = policyBlocks(policy, address)
+    if (reason) throw new PhaseError('ssrf', `${describe(host, address)} is a ${reason} address: ${NOT_ALLOWED}`)
+  }
+  return addresses
+}
+
+export const NOT_ALLOWED = 'private targets are only checked by internal probes'
 
 const describe = (host: string, address: string) => (isIP(host) ? address : `${host} (${address})`)
 
-async function resolve(host: string, trace: Trace): Promise<string[]> {
+async function resolve(host: string, family: 4 | 6 | undefined, trace: Trace): Promise<string[]> {
   trace.phase = 'dns'
-  if (isIP(host)) return [host]
+  const literal = isIP(host)
+  if (literal) {
+    if (family && literal !== family) throw new PhaseError('config', `${host} is not an IPv${family} address`)
+    return [host]
+  }
   const started = now()
   try {
-    const answers = await abortable(lookup(host, { all: true }), trace.scope)
+    const answers = await abortable(lookup(host, family ? { all: true, family } : { all: true }), trace.scope)
     addTiming(trace, 'dns_ms', now() - started)
-    if (answers.length === 0) throw new Error(`no address for ${host}`)
+    if (answers.length === 0) throw new Error(`no ${family ? `IPv${family} ` : ''}address for ${host}`)
     return answers.map((a) => a.address)
   } catch (e) {
     if (trace.scope.aborted) throw e
@@ -88,40 +116,5 @@ function dial(address: string, port: number, scope: CheckScope): Promise<Socket>
     socket.once('close', () => reject(new Error('connection closed')))
     socket.once('connect', () => resolve(socket))
     socket.once('error', reject)
-  })
-}
-
-/**
- * Errors are reported through the phase promises; a stray late 'error' on a socket nobody listens
- * to any more would otherwise crash the whole probe.
- */
-function guard(socket: Socket): void {
-  socket.on('error', () => {})
-}
-
-function handshake(raw: Socket, target: Target, options: ConnectOptions, trace: Trace): Promise<TLSSocket> {
-  trace.phase = 'tls'
-  const started = now()
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      socket: raw,
-      // `host` is what the certificate is checked against; SNI must not carry an IP literal.
-      host: target.host,
-      ...(isIP(target.host) ? {} : { servername: target.host }),
-      // Verified below instead, so the certificate can still be read and reported on failure.
-      rejectUnauthorized: false,
-      ALPNProtocols: ['http/1.1'],
-      secureContext: options.secureContext,
-    })
-    guard(socket)
-    socket.once('secureConnect', () => {
-      addTiming(trace, 'tls_ms', now() - started)
-      const info = readTlsInfo(socket, trace.clock.now())
-      if (info) trace.tls = info
-      if (socket.authorized) return resolve(socket)
-      socket.destroy()
-      reject(new PhaseError('tls', `certificate verification failed: ${String(socket.authorizationError)}`))
-    })
-    socket.once('error', (e) => reject(new PhaseError('tls', `TLS handshake failed: ${errorMessage(e)}`)))
   })
 }

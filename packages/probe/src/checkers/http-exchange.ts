@@ -1,4 +1,4 @@
-import { type IncomingMessage, request } from 'node:http'
+import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http'
 import { type ConnectOptions, openConnection } from './connect.js'
 import { addTiming, errorMessage, now, PhaseError, type Trace } from './trace.js'
 
@@ -12,11 +12,17 @@ export interface HopRequest {
   body: string | null
   /** Whether this status would be followed as a redirect: its body is then not read. */
   isRedirect: (status: number) => boolean
+  /** Keep the body (up to {@link MAX_BODY_BYTES}) for conditions; otherwise it is only drained. */
+  keepBody: boolean
+  family?: 4 | 6 | undefined
 }
 
 export interface HopResponse {
   status: number
   location?: string
+  headers: IncomingHttpHeaders
+  /** UTF-8 text of the body (first {@link MAX_BODY_BYTES}), when `keepBody` asked for it. */
+  body?: string
 }
 
 /**
@@ -28,7 +34,7 @@ export async function exchange(hop: HopRequest, options: ConnectOptions, trace: 
   const secure = hop.url.protocol === 'https:'
   const host = hop.url.hostname.replace(/^\[(.*)\]$/, '$1')
   const port = Number(hop.url.port) || (secure ? 443 : 80)
-  const socket = await openConnection({ host, port, secure }, options, trace)
+  const socket = await openConnection({ host, port, secure, family: hop.family }, options, trace)
   trace.phase = 'request'
   const started = now()
   let sentAt: number | undefined
@@ -55,15 +61,20 @@ export async function exchange(hop: HopRequest, options: ConnectOptions, trace: 
       trace.phase = 'response'
       const status = res.statusCode ?? 0
       const location = res.headers.location
-      const answer: HopResponse = location ? { status, location } : { status }
+      const answer: HopResponse = location
+        ? { status, location, headers: res.headers }
+        : { status, headers: res.headers }
       if (hop.isRedirect(status) || hop.method === 'HEAD') {
         res.destroy()
         return resolve(answer)
       }
+      const chunks: Buffer[] | undefined = hop.keepBody ? [] : undefined
       readBody(
         res,
+        chunks,
         () => {
           addTiming(trace, 'transfer_ms', now() - headersAt)
+          if (chunks) answer.body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8')
           resolve(answer)
         },
         reject,
@@ -74,7 +85,12 @@ export async function exchange(hop: HopRequest, options: ConnectOptions, trace: 
   })
 }
 
-function readBody(res: IncomingMessage, done: () => void, fail: (e: PhaseError) => void): void {
+function readBody(
+  res: IncomingMessage,
+  chunks: Buffer[] | undefined,
+  done: () => void,
+  fail: (e: PhaseError) => void,
+): void {
   let bytes = 0
   let settled = false
   const finish = (error?: PhaseError) => {
@@ -85,6 +101,7 @@ function readBody(res: IncomingMessage, done: () => void, fail: (e: PhaseError) 
   }
   res.on('data', (chunk: Buffer) => {
     bytes += chunk.length
+    chunks?.push(chunk)
     if (bytes < MAX_BODY_BYTES) return
     finish()
     res.destroy()

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { monitor } from '../../test/helpers/monitor.js'
 import { type Running, startHttp } from '../../test/helpers/servers.js'
 import { createHttpChecker } from './http.js'
-import { blockedReason } from './ssrf.js'
+import { blockedReason, policyBlocks } from './ssrf.js'
 
 describe('blockedReason', () => {
   it.each([
@@ -82,5 +82,43 @@ describe('http checker network policy', () => {
       expect(await check(`${url}/`, true), url).toMatchObject({ status: 'up', http_status: 200 })
     }
     expect(hits).toBe(3)
+  })
+})
+
+describe('policyBlocks', () => {
+  it.each([
+    [{ allowPrivate: true }, '10.1.2.3', null],
+    [{ allowPrivate: false }, '10.1.2.3', 'private'],
+    [{ allowPrivate: false, allowNetworks: ['10.0.0.0/8'] }, '10.1.2.3', null],
+    [{ allowPrivate: false, allowNetworks: ['10.0.0.0/8'] }, '::ffff:10.1.2.3', null],
+    [{ allowPrivate: false, allowNetworks: ['10.0.0.0/8'] }, '192.168.1.1', 'private'],
+    [{ allowPrivate: false, allowNetworks: ['10.0.0.0/8'] }, '93.184.216.34', null],
+  ])('%j, %s → %s', (policy, address, expected) => {
+    expect(policyBlocks(policy, address)).toBe(expected)
+  })
+})
+
+describe('redirects under an allow-list', () => {
+  let v4: Running
+  let v6: Running
+  beforeAll(async () => {
+    v6 = await startHttp((_q, r) => r.end('inner'), '::1')
+    v4 = await startHttp((_q, r) => r.writeHead(302, { location: `${v6.url}/` }).end(), '127.0.0.1')
+  })
+  afterAll(async () => {
+    await v4.close()
+    await v6.close()
+  })
+
+  it('checks every hop: an allowed network may not redirect into a refused one', async () => {
+    const policy = { allowPrivate: false, allowNetworks: ['127.0.0.0/8'] }
+    const r = await createHttpChecker().run({
+      monitor: monitor({ url: `${v4.url}/` }),
+      checkedAt: 0,
+      policy,
+      clock: systemClock,
+    })
+    expect(r).toMatchObject({ status: 'down', redirect_count: 1, failure: { phase: 'ssrf' } })
+    expect(r.failure?.message).toContain('::1')
   })
 })

@@ -1,4 +1,6 @@
 import { BlockList, isIP } from 'node:net'
+import { isAllowedNetwork } from '../net/allow-networks.js'
+import type { NetworkPolicy } from './types.js'
 
 /**
  * Address classes an external probe refuses to connect to. Checked on the address actually dialled
@@ -91,4 +93,18 @@ function expandIPv6(address: string): number[] | null {
   const fill = tail === undefined ? 0 : 8 - left.length - right.length
   const groups = [...left, ...new Array<number>(Math.max(0, fill)).fill(0), ...right]
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null
+}
+
+/**
+ * The one decision every checker makes before it sends a packet: why `address` may not be reached
+ * under `policy`, or null. Internal probes reach everything; external ones refuse the classes above
+ * unless the address lies in an explicitly allowed network.
+ *
+ * @example
+ * policyBlocks({ allowPrivate: false, allowNetworks: ['10.0.0.0/8'] }, '10.1.2.3') === null
+ */
+export function policyBlocks(policy: NetworkPolicy, address: string): string | null {
+  if (policy.allowPrivate) return null
+  const reason = blockedReason(address)
+  return reason === null || isAllowedNetwork(policy, address) ? null : reason
 }

@@ -1,4 +1,7 @@
+import type { Socket } from 'node:net'
 import type { Clock, FailurePhase, Timings, TlsInfo } from '@whatisup/shared'
+import type { Outcome } from './run.js'
+import type { CertFacts } from './tls-info.js'
 
 /** A target failure travelling up from a phase; turned into `failure: {phase, message}`, never rethrown. */
 export class PhaseError extends Error {
@@ -18,11 +21,18 @@ export interface Trace {
   phase: 'dns' | 'connect' | 'tls' | 'request' | 'response'
   readonly timings: Timings
   tls?: TlsInfo
+  /** What {@link TlsInfo} cannot carry: the chain's shortest expiry, self-signed, host mismatch. */
+  cert?: CertFacts
   remoteAddress?: string
   redirects: number
   url: string
   readonly clock: Clock
   readonly scope: CheckScope
+  /**
+   * What the check concludes when the hard deadline fires. Unset: a `timeout` failure. UDP sets it
+   * once its datagram is out, because silence until the deadline is its "open|filtered" answer.
+   */
+  atDeadline?: () => Outcome
 }
 
 /** Monotonic, sub-millisecond: wall time can jump (NTP) in the middle of a check. */
@@ -68,4 +78,12 @@ export function errorMessage(e: unknown): string {
   const code = (e as { code?: unknown }).code
   const text = e.message || String(code ?? 'error')
   return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text
+}
+
+/**
+ * Errors are reported through the phase promises; a stray late 'error' on a socket nobody listens
+ * to any more would otherwise crash the whole probe.
+ */
+export function guard(socket: Pick<Socket, 'on'>): void {
+  socket.on('error', () => {})
 }

@@ -7,6 +7,8 @@ import type { CheckResult, Clock, KindSettings, ProbeKind, ProbeMonitorConfig } 
  */
 export interface NetworkPolicy {
   readonly allowPrivate: boolean
+  /** The self-hoster's exceptions (`PROBE_ALLOW_NETWORKS`): private networks reachable anyway. */
+  readonly allowNetworks?: readonly string[]
 }
 
 /** An assigned monitor with its kind's settings (validated by the server when saved). */
@@ -27,6 +29,19 @@ export interface CheckContext<K extends ProbeKind = ProbeKind> {
  * One check kind's implementation: the extension point for new kinds (`tcp`, `dns`, …). A failing
  * target is data, never an exception: resolve with `status: 'down'` and a `failure` naming the
  * phase. The agent still guards against a throwing checker, but that is reported as a bug.
+ *
+ * Kinds are built from three parts: `conditionCompiler(kind, simpleFields)` (conditions parsed once
+ * per monitor), `runCheck(ctx, conditions, work)` (hard deadline, result shape, condition verdict)
+ * and `openConnection`/`resolveAllowed` (the network policy applied to the address dialled):
+ *
+ * @example
+ * const conditionsOf = conditionCompiler('tcp')
+ * const tcp: Checker<'tcp'> = {
+ *   run: (ctx) => runCheck(ctx, conditionsOf(ctx.monitor), async (trace) => {
+ *     await openConnection({ host: ctx.monitor.host, port: ctx.monitor.port, secure: false }, { policy: ctx.policy, secureContext }, trace)
+ *     return {}
+ *   }),
+ * }
  *
  * @example
  * const alwaysUp: Checker = {

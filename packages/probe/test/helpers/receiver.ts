@@ -2,6 +2,7 @@ import type {
   CheckResult,
   HeartbeatRequest,
   HeartbeatResponse,
+  ProbeCommand,
   ProbeMonitorConfig,
   ResultBatch,
 } from '@whatisup/shared'
@@ -28,12 +29,28 @@ export interface Receiver extends Running {
   heartbeatStatus: number
   /** Monitors whose results make the whole batch refused, as the real server does. */
   unassigned: string[]
+  /** Command long-polls received, and the status to answer them with (200 = the real behaviour). */
+  commandPolls: number
+  commandStatus: number
+  /** Hands commands to the waiting long-polls (or to the next one). */
+  push(...commands: ProbeCommand[]): void
 }
 
 /** A stand-in for the central server's two probe endpoints, recording exactly what it was sent. */
 export async function startReceiver(): Promise<Receiver> {
   const storedIds = new Set<string>()
+  let pending: ProbeCommand[] = []
+  const waiting = new Set<(commands: ProbeCommand[]) => void>()
   const self: Omit<Receiver, keyof Running> = {
+    commandPolls: 0,
+    commandStatus: 200,
+    push: (...commands) => {
+      pending.push(...commands)
+      if (waiting.size === 0) return
+      const out = pending
+      pending = []
+      for (const answer of [...waiting]) answer(out)
+    },
     wire: [],
     stored: [],
     heartbeats: [],
@@ -49,6 +66,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       if (req.headers['x-probe-api-key'] !== 'wiu_test') return json(401, error('PROBE_KEY_INVALID'))
+      if (req.url?.startsWith('/api/v1/probes/commands')) return commands()
       const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown
       if (req.url === '/api/v1/probes/heartbeat') {
         const beat = body as HeartbeatRequest
@@ -81,6 +99,28 @@ export async function startReceiver(): Promise<Receiver> {
     })
     const json = (status: number, payload: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload))
+    // The long-poll: pending commands at once, else the first pushed within `wait` seconds.
+    const commands = () => {
+      self.commandPolls++
+      if (self.commandStatus !== 200) return json(self.commandStatus, error('SERVICE_UNAVAILABLE'))
+      if (pending.length > 0) {
+        const out = pending
+        pending = []
+        return json(200, { commands: out })
+      }
+      const wait = Number(new URL(req.url ?? '', 'http://x').searchParams.get('wait') ?? 25)
+      const answer = (out: ProbeCommand[]) => {
+        clearTimeout(timer)
+        waiting.delete(answer)
+        json(200, { commands: out })
+      }
+      const timer = setTimeout(() => answer([]), wait * 1000)
+      waiting.add(answer)
+      res.once('close', () => {
+        clearTimeout(timer)
+        waiting.delete(answer)
+      })
+    }
   })
   return Object.assign(self, server) as Receiver
 }

@@ -16,7 +16,9 @@ import {
   addUpdate,
   bulkAck,
   deleteUpdate,
+  getGroup,
   getIncident,
+  listGroups,
   listIncidents,
   postmortem,
   snooze,
@@ -83,6 +85,43 @@ export function incidentRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (req) => postmortem(deps, req.ctx, req.params.id),
+    )
+  }
+}
+
+const GroupOut = z.object({
+  id: z.string(),
+  reason: z.string(),
+  status: z.enum(['open', 'resolved']),
+  leader_incident_id: z.string(),
+  opened_at: z.string(),
+  resolved_at: z.string().nullable(),
+})
+
+/** Incident groups (one root cause, one page), at the reference path /incident-groups. */
+export function incidentGroupRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preValidation', requireUser(deps))
+    app.get(
+      '/',
+      {
+        schema: {
+          tags,
+          querystring: z.strictObject({
+            status: z.enum(['open', 'resolved']).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+          response: { 200: z.array(GroupOut.extend({ member_count: z.int() })) },
+        },
+      },
+      async (req) => listGroups(deps, req.ctx, req.query),
+    )
+    app.get(
+      '/:id',
+      {
+        schema: { tags, params: IdParams, response: { 200: GroupOut.extend({ incidents: z.array(IncidentSummary) }) } },
+      },
+      async (req) => getGroup(deps, req.ctx, req.params.id),
     )
   }
 }

@@ -169,3 +169,40 @@ export async function renderFor(deps: Deps, i: IncidentRow, monitorName: string)
   ])
   return renderPostmortem(monitorName, i, events, updates, new Map(probes.map((p) => [p.id, p.name])))
 }
+
+export async function listGroups(
+  deps: Deps,
+  ctx: RequestContext,
+  q: { status?: 'open' | 'resolved' | undefined; limit: number },
+) {
+  const rows = await deps.repos.incidents.listGroups(ctx, {
+    open: q.status === undefined ? undefined : q.status === 'open',
+    limit: q.limit,
+  })
+  return rows.map((g) => ({
+    id: g.id,
+    reason: g.reason,
+    status: g.resolved_at === null ? ('open' as const) : ('resolved' as const),
+    leader_incident_id: g.leader_incident_id,
+    opened_at: iso(g.opened_at),
+    resolved_at: iso(g.resolved_at),
+    member_count: Number(g.member_count ?? 0),
+  }))
+}
+
+/** A group and its member incidents, if the caller may see the group. */
+export async function getGroup(deps: Deps, ctx: RequestContext, id: string) {
+  const g = await deps.repos.incidents.findGroup(id)
+  if (!g || (!ctx.isSuperadmin && g.owner_id !== ctx.userId)) throw notFound('incident group')
+  const members = await deps.repos.incidents.groupMembers(id)
+  const visible = await Promise.all(members.map((m) => deps.repos.incidents.findVisible(ctx, m.id)))
+  return {
+    id: g.id,
+    reason: g.reason,
+    status: g.resolved_at === null ? ('open' as const) : ('resolved' as const),
+    leader_incident_id: g.leader_incident_id,
+    opened_at: iso(g.opened_at),
+    resolved_at: iso(g.resolved_at),
+    incidents: visible.filter((v) => v !== undefined).map(toSummary),
+  }
+}

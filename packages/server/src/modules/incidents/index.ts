@@ -1,5 +1,6 @@
 export { evaluateMonitor, monitorSettings } from './evaluate.service.js'
-export { incidentRoutes } from './incidents.routes.js'
+export { incidentGroupRoutes, incidentRoutes } from './incidents.routes.js'
 export { startIncidentJobs } from './jobs.js'
 export { releaseSuppressed } from './lifecycle.js'
 export { sweepProbeLiveness, sweepSuspectProbes } from './probe-health.js'
+export { evaluateServerMonitor, type ServerVerdict } from './server-verdict.js'

@@ -45,7 +45,7 @@ export class IncidentsRepository {
       .selectAll('incidents')
       .select(['monitors.owner_id', 'monitors.team_id', 'monitors.name as monitor_name'])
       .where('incidents.id', '=', id)
-      .where(visibleTo(ctx))
+      .where(visibleTo<'monitors'>(ctx))
       .executeTakeFirst()
   }
 
@@ -99,7 +99,7 @@ export class IncidentsRepository {
       .innerJoin('monitors', 'monitors.id', 'incidents.monitor_id')
       .selectAll('incidents')
       .select(['monitors.name as monitor_name', 'monitors.owner_id'])
-      .where(visibleTo(ctx))
+      .where(visibleTo<'monitors'>(ctx))
       .where((eb) => eb.or([eb('incidents.started_at', '>=', opts.since), eb('incidents.resolved_at', 'is', null)]))
     if (opts.resolved === true) q = q.where('incidents.resolved_at', 'is not', null)
     if (opts.resolved === false) q = q.where('incidents.resolved_at', 'is', null)
@@ -139,6 +139,24 @@ export class IncidentsRepository {
 
   groupMembers(groupId: string): Promise<IncidentRow[]> {
     return this.db.selectFrom('incidents').selectAll().where('group_id', '=', groupId).orderBy('started_at').execute()
+  }
+
+  /** Groups of this owner (all for a superadmin), newest first, with their member counts. */
+  listGroups(ctx: RequestContext, opts: { open?: boolean | undefined; limit: number }) {
+    let q = this.db
+      .selectFrom('incident_groups as g')
+      .selectAll('g')
+      .select((eb) =>
+        eb
+          .selectFrom('incidents')
+          .whereRef('incidents.group_id', '=', 'g.id')
+          .select(eb.fn.countAll<number>().as('n'))
+          .as('member_count'),
+      )
+    if (!ctx.isSuperadmin) q = q.where('g.owner_id', '=', ctx.userId)
+    if (opts.open === true) q = q.where('g.resolved_at', 'is', null)
+    if (opts.open === false) q = q.where('g.resolved_at', 'is not', null)
+    return q.orderBy('g.opened_at', 'desc').limit(opts.limit).execute()
   }
 
   async updateGroupLeader(id: string, leaderIncidentId: string): Promise<void> {
