@@ -1,4 +1,3 @@
-import type { ProbeKind } from '@whatisup/shared'
 import { createDnsChecker } from './dns.js'
 import { createDomainExpiryChecker, type DomainExpiryOptions } from './domain-expiry.js'
 import { createHttpChecker, type HttpCheckerOptions } from './http.js'
@@ -9,7 +8,7 @@ import { createPostgresChecker } from './postgres.js'
 import { createRedisChecker } from './redis.js'
 import { createSmtpChecker } from './smtp.js'
 import { createTcpChecker } from './tcp.js'
-import type { Checker, CheckerRegistry } from './types.js'
+import type { CheckerRegistry } from './types.js'
 import { createUdpChecker } from './udp.js'
 import { createWebsocketChecker } from './websocket.js'
 
@@ -36,18 +35,5 @@ export function createCheckers(options: CheckerOptions = {}): CheckerRegistry {
     mysql: createMysqlChecker(options),
     redis: createRedisChecker(options),
     mqtt: createMqttChecker(options),
-  }
-}
-
-/** Placeholder while a kind's checker is being written: reports an honest config failure. */
-function notYet<K extends ProbeKind>(kind: K): Checker<K> {
-  return {
-    run: async ({ monitor, checkedAt }) => ({
-      monitor_id: monitor.id,
-      checked_at: checkedAt,
-      status: 'down',
-      latency_ms: 0,
-      failure: { phase: 'config', message: `check type "${kind}" is not supported by this probe version yet` },
-    }),
   }
 }
