@@ -48,6 +48,31 @@ export const router = createRouter({
       meta: { title: 'editMonitor' },
     },
     {
+      path: '/incidents',
+      name: 'incidents',
+      component: () => import('./features/incidents/pages/IncidentListPage.vue'),
+      meta: { title: 'incidents' },
+    },
+    {
+      path: '/incidents/:id',
+      name: 'incident',
+      component: () => import('./features/incidents/pages/IncidentDetailPage.vue'),
+      props: true,
+      meta: { title: 'incident' },
+    },
+    {
+      path: '/maintenance',
+      name: 'maintenance',
+      component: () => import('./features/maintenance/pages/MaintenancePage.vue'),
+      meta: { title: 'maintenance' },
+    },
+    {
+      path: '/silences',
+      name: 'silences',
+      component: () => import('./features/maintenance/pages/SilencesPage.vue'),
+      meta: { title: 'silences' },
+    },
+    {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./features/layout/pages/NotFoundPage.vue'),

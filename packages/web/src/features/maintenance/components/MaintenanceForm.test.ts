@@ -1,0 +1,151 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../../../api/client'
+import type { MaintenanceInput } from '../../../api/maintenance'
+import { i18n, setLocale } from '../../../i18n'
+import { browserTimeZone, emptyMaintenanceForm, formFromWindow } from '../schedule'
+import MaintenanceForm from './MaintenanceForm.vue'
+
+const monitors = [
+  { id: 'm1', name: 'API' },
+  { id: 'm2', name: 'Shop' },
+]
+
+function mountForm(save: (input: MaintenanceInput) => Promise<unknown>, initial = emptyMaintenanceForm()) {
+  return mount(MaintenanceForm, {
+    props: { initial, monitors, submitLabel: 'Create window', save },
+    global: { plugins: [i18n] },
+    attachTo: document.body,
+  })
+}
+
+const saved = (save: ReturnType<typeof vi.fn>) => save.mock.calls[0]?.[0] as MaintenanceInput
+
+beforeEach(() => {
+  setLocale('en', false)
+  setActivePinia(createPinia())
+  document.body.innerHTML = ''
+})
+
+describe('MaintenanceForm', () => {
+  it('builds a one-off window from the two datetime-local inputs, as ISO instants', async () => {
+    const save = vi.fn(async (_input: MaintenanceInput) => undefined)
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('  Deploy  ')
+    await wrapper.find('select[name="monitor_id"]').setValue('m2')
+    await wrapper.find('input[name="starts_at"]').setValue('2026-05-01T22:00')
+    await wrapper.find('input[name="ends_at"]').setValue('2026-05-02T01:30')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(saved(save)).toEqual({
+      name: 'Deploy',
+      description: null,
+      monitor_id: 'm2',
+      schedule: {
+        kind: 'once',
+        starts_at: new Date('2026-05-01T22:00').toISOString(),
+        ends_at: new Date('2026-05-02T01:30').toISOString(),
+      },
+    })
+  })
+
+  it('builds a weekly window with Monday = 0 … Sunday = 6, and says when it crosses midnight', async () => {
+    const save = vi.fn(async (_input: MaintenanceInput) => undefined)
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('Backups')
+    await wrapper.find('[data-testid="schedule-kind-weekly"]').setValue(true)
+
+    const days = wrapper.findAll('input[name="days"]')
+    expect(days.map((d) => d.element.parentElement?.textContent?.trim())).toEqual([
+      'Monday',
+      'Tuesday',
+      'Wednesday',
+      'Thursday',
+      'Friday',
+      'Saturday',
+      'Sunday',
+    ])
+    await wrapper.find('[data-testid="schedule-day-6"]').setValue(true)
+    await wrapper.find('[data-testid="schedule-day-0"]').setValue(true)
+    await wrapper.find('[data-testid="schedule-day-2"]').setValue(true)
+    await wrapper.find('[data-testid="schedule-day-2"]').setValue(false)
+    expect(wrapper.find('[data-testid="schedule-overnight"]').exists()).toBe(false)
+    await wrapper.find('input[name="start"]').setValue('22:00')
+    await wrapper.find('input[name="end"]').setValue('02:00')
+    expect(wrapper.find('[data-testid="schedule-overnight"]').text()).toContain('ends at 02:00 the next day')
+    expect((wrapper.find('select[name="timezone"]').element as HTMLSelectElement).value).toBe(browserTimeZone())
+    await wrapper.find('select[name="timezone"]').setValue('Europe/Paris')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(saved(save)).toEqual({
+      name: 'Backups',
+      description: null,
+      monitor_id: null,
+      schedule: { kind: 'weekly', days: [0, 6], start: '22:00', end: '02:00', timezone: 'Europe/Paris' },
+    })
+  })
+
+  it('builds a cron window with its duration and time zone, sending only that kind’s fields', async () => {
+    const save = vi.fn(async (_input: MaintenanceInput) => undefined)
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('Nightly')
+    await wrapper.find('[data-testid="schedule-kind-weekly"]').setValue(true)
+    await wrapper.find('[data-testid="schedule-day-1"]').setValue(true)
+    await wrapper.find('[data-testid="schedule-kind-cron"]').setValue(true)
+    await wrapper.find('input[name="cron"]').setValue(' 30  2 * * 1-5 ')
+    await wrapper.find('input[name="duration_minutes"]').setValue('90')
+    await wrapper.find('select[name="timezone"]').setValue('America/New_York')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(saved(save).schedule).toEqual({
+      kind: 'cron',
+      cron: '30 2 * * 1-5',
+      duration_minutes: 90,
+      timezone: 'America/New_York',
+    })
+  })
+
+  it('refuses a weekly window without days before calling the server', async () => {
+    const save = vi.fn(async (_input: MaintenanceInput) => undefined)
+    const wrapper = mountForm(save)
+    await wrapper.find('input[name="name"]').setValue('x')
+    await wrapper.find('[data-testid="schedule-kind-weekly"]').setValue(true)
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(save).not.toHaveBeenCalled()
+    expect(wrapper.find('#mw-days-error').text()).toBe('Pick at least one day.')
+  })
+
+  it("shows the server's 400 issues on the matching fields", async () => {
+    const wrapper = mountForm(
+      async () => {
+        throw new ApiError(400, 'VALIDATION_FAILED', 'Request validation failed', {
+          issues: [
+            { path: 'body.schedule.cron', message: 'invalid cron expression' },
+            { path: 'body.monitor_id', message: 'unknown monitor' },
+            { path: 'body.colour', message: 'Unrecognized key: "colour"' },
+          ],
+        })
+      },
+      formFromWindow({
+        name: 'Nightly',
+        description: null,
+        monitor_id: 'gone',
+        schedule: { kind: 'cron', cron: '61 * * * *', duration_minutes: 30, timezone: 'UTC' },
+      }),
+    )
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    const cron = wrapper.find('input[name="cron"]')
+    expect(cron.attributes('aria-invalid')).toBe('true')
+    expect(document.getElementById('mw-cron-error')?.textContent?.trim()).toBe('invalid cron expression')
+    expect(document.getElementById('mw-monitor-error')?.textContent?.trim()).toBe('unknown monitor')
+    expect(wrapper.find('[data-testid="form-error"]').text()).toContain('body.colour: Unrecognized key: "colour"')
+    expect(document.activeElement).toBe(wrapper.find('select[name="monitor_id"]').element)
+  })
+})

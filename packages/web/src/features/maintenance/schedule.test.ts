@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { issuesToFieldErrors } from './form-errors'
+import {
+  buildMaintenanceInput,
+  crossesMidnight,
+  formFromWindow,
+  isoToLocal,
+  localToIso,
+  MAINTENANCE_FIELDS,
+} from './schedule'
+import { buildSilenceInput, emptySilenceForm } from './silence'
+
+describe('schedule helpers', () => {
+  it.each([
+    ['22:00', '02:00', true],
+    ['09:00', '09:00', true],
+    ['01:00', '05:30', false],
+    ['bad', '05:30', false],
+  ])('%s → %s crosses midnight: %s', (start, end, expected) => {
+    expect(crossesMidnight(start, end)).toBe(expected)
+  })
+
+  it('converts datetime-local values to ISO instants and back', () => {
+    const iso = localToIso('2026-07-14T08:45')
+    expect(iso).toBe(new Date('2026-07-14T08:45').toISOString())
+    expect(isoToLocal(iso ?? '')).toBe('2026-07-14T08:45')
+    expect(localToIso('')).toBeNull()
+    expect(localToIso('2026-13-45T99:99')).toBeNull()
+  })
+
+  it('round-trips a saved weekly window through the form unchanged', () => {
+    const saved = {
+      name: 'Backups',
+      description: 'nightly',
+      monitor_id: 'm1',
+      schedule: { kind: 'weekly' as const, days: [5, 6], start: '23:00', end: '01:00', timezone: 'Europe/Paris' },
+    }
+    expect(buildMaintenanceInput(formFromWindow(saved)).input).toEqual(saved)
+  })
+
+  it('puts each server issue on the longest known field path', () => {
+    const { fields, other } = issuesToFieldErrors(
+      [
+        { path: 'body.schedule.days.3', message: 'too big' },
+        { path: 'body.schedule', message: 'the schedule never fires' },
+        { path: 'querystring.x', message: 'odd' },
+      ],
+      MAINTENANCE_FIELDS,
+    )
+    expect(fields).toEqual({ 'schedule.days': { text: 'too big' }, schedule: { text: 'the schedule never fires' } })
+    expect(other).toEqual(['querystring.x: odd'])
+  })
+})
+
+describe('buildSilenceInput', () => {
+  const NOW = Date.parse('2026-03-01T10:00:00.000Z')
+
+  it('sends a preset as duration_minutes, with empty optional fields as null', () => {
+    const { input } = buildSilenceInput({ ...emptySilenceForm(), name: ' Deploy ', length: 240 }, NOW)
+    expect(input).toEqual({ name: 'Deploy', reason: null, monitor_id: null, duration_minutes: 240 })
+  })
+
+  it('sends a custom end as ends_at, and refuses one in the past', () => {
+    const later = buildSilenceInput(
+      {
+        ...emptySilenceForm(),
+        name: 'x',
+        monitorId: 'm1',
+        reason: 'db',
+        length: 'custom',
+        endsAt: isoToLocal('2026-03-02T10:00:00.000Z'),
+      },
+      NOW,
+    )
+    expect(later.input).toEqual({ name: 'x', reason: 'db', monitor_id: 'm1', ends_at: '2026-03-02T10:00:00.000Z' })
+    const past = buildSilenceInput(
+      { ...emptySilenceForm(), name: 'x', length: 'custom', endsAt: isoToLocal('2026-03-01T09:00:00.000Z') },
+      NOW,
+    )
+    expect(past.input).toBeNull()
+    expect(past.errors).toEqual({ ends_at: { key: 'endInPast' } })
+  })
+})
