@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CHECK_STATUSES, FAILURE_PHASES, NETWORK_TYPES } from './check-kinds.js'
 import { ConditionOutcomeSchema, TimingsSchema, TlsInfoSchema } from './result.js'
+import { IanaTimeZone } from './time.js'
 
 export const TokenPair = z.object({
   access_token: z.string(),
@@ -30,22 +31,7 @@ export type User = z.infer<typeof UserOut>
 /** PATCH /auth/me: only fields a user may change about themself. */
 export const MeUpdate = z.strictObject({
   full_name: z.string().trim().max(255).nullable().optional(),
-  timezone: z
-    .string()
-    .max(64)
-    .refine(
-      (tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz })
-          return true
-        } catch {
-          return false
-        }
-      },
-      { message: 'unknown IANA time zone' },
-    )
-    .nullable()
-    .optional(),
+  timezone: IanaTimeZone.nullable().optional(),
   language: z.enum(['en', 'fr']).nullable().optional(),
 })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { IanaTimeZone } from './time.js'
 
 export const INCIDENT_SCOPES = ['global', 'regional', 'partial', 'probe_local', 'none'] as const
 export const INCIDENT_UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const
@@ -68,21 +69,6 @@ export const SnoozeBody = z.strictObject({ duration_minutes: z.int().min(5).max(
 export const BulkAckBody = z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(200) })
 
 const IsoInstant = z.iso.datetime({ offset: true })
-const TimeZone = z
-  .string()
-  .max(64)
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz })
-        return true
-      } catch {
-        return false
-      }
-    },
-    { message: 'unknown IANA time zone' },
-  )
-
 /** One-off, weekly (days 0 = Monday … 6 = Sunday, HH:MM range, may cross midnight) or cron. */
 export const MaintenanceScheduleInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('once'), starts_at: IsoInstant, ends_at: IsoInstant }),
@@ -91,13 +77,13 @@ export const MaintenanceScheduleInput = z.discriminatedUnion('kind', [
     days: z.array(z.int().min(0).max(6)).min(1).max(7),
     start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
     end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
-    timezone: TimeZone.default('UTC'),
+    timezone: IanaTimeZone.default('UTC'),
   }),
   z.strictObject({
     kind: z.literal('cron'),
     cron: z.string().min(9).max(200),
     duration_minutes: z.int().min(1).max(10_080),
-    timezone: TimeZone.default('UTC'),
+    timezone: IanaTimeZone.default('UTC'),
   }),
 ])
 
