@@ -242,9 +242,12 @@ describe('secrets at rest', () => {
     expect(() => toConfig(aRow, { reveal: true })).toThrow(SecretDecryptError)
     expect(toConfig(aRow)).toMatchObject({ password: '' })
 
+    // The probe keeps its other assignments: only the undecryptable monitors are left out.
     const hb = await heartbeat()
-    expect(hb.statusCode).toBe(500)
-    expect(hb.json().code).toBe('INTERNAL')
+    expect(hb.statusCode).toBe(200)
+    const ids = (hb.json().monitors as { id: string }[]).map((m) => m.id)
+    expect(ids).not.toContain(a.id)
+    expect(ids).not.toContain(b.id)
     expect(hb.body).not.toContain('victim-pass')
     // The API never decrypts, so the owner can still read and repair the monitor.
     expect((await get(a.id)).json().password).toBe('')

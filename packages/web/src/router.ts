@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { ApiError } from './api/index'
+import { alertingRoutes } from './features/alerting'
 import type { MessageSchema } from './i18n/en'
 import { useAuthStore } from './stores/auth'
 
@@ -14,7 +15,24 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
-    { path: '/', redirect: { name: 'monitors' }, meta: { title: 'monitors' } },
+    {
+      path: '/',
+      name: 'dashboard',
+      component: () => import('./features/dashboard/pages/DashboardPage.vue'),
+      meta: { title: 'dashboard' },
+    },
+    {
+      path: '/probes',
+      name: 'probes',
+      component: () => import('./features/probes/pages/ProbesPage.vue'),
+      meta: { title: 'probes' },
+    },
+    {
+      path: '/settings',
+      name: 'settings',
+      component: () => import('./features/settings/pages/SettingsPage.vue'),
+      meta: { title: 'settings' },
+    },
     {
       path: '/login',
       name: 'login',
@@ -72,6 +90,7 @@ export const router = createRouter({
       component: () => import('./features/maintenance/pages/SilencesPage.vue'),
       meta: { title: 'silences' },
     },
+    ...alertingRoutes,
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
@@ -83,7 +102,7 @@ export const router = createRouter({
 
 /** Only same-app paths are honoured as a post-login destination (no open redirect). */
 export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/monitors'
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/'
 }
 
 router.beforeEach(async (to: RouteLocationNormalized) => {

@@ -1,11 +1,11 @@
-import type { ErrorIssue, Monitor, MonitorCreateInput, MonitorOf, NetworkScope, ProbeKind } from '@whatisup/shared'
+import type { CheckKind, ErrorIssue, Monitor, MonitorCreateInput, MonitorOf, NetworkScope } from '@whatisup/shared'
 import { type FieldErrors, type NumInput, toInt } from './kinds/fields'
-import { emptyKindStates, isFormKind, KIND_FORMS, type KindForm, type KindStates } from './kinds/index'
+import { emptyKindStates, isFormKind, isServerKind, KIND_FORMS, type KindForm, type KindStates } from './kinds/index'
 
 export type { ErrorKey, FieldError, FieldErrors, HeaderRow } from './kinds/fields'
 export { headerRow } from './kinds/fields'
 export { HTTP_METHODS, type HttpMethod, methodHasBody, parseStatusCodes } from './kinds/http'
-export { FORM_KINDS } from './kinds/index'
+export { ALL_FORM_KINDS, FORM_KINDS, isServerKind, SERVER_FORM_KINDS } from './kinds/index'
 
 export const NETWORK_SCOPES = ['all', 'internal', 'external'] as const satisfies readonly NetworkScope[]
 
@@ -14,7 +14,7 @@ export const NETWORK_SCOPES = ['all', 'internal', 'external'] as const satisfies
  * loses nothing; only the picked kind is sent.
  */
 export interface MonitorFormState {
-  check_type: ProbeKind
+  check_type: CheckKind
   name: string
   interval_seconds: NumInput
   timeout_seconds: NumInput
@@ -42,8 +42,8 @@ export function formFromMonitor(monitor: Monitor): MonitorFormState {
   const kind = monitor.check_type
   if (!isFormKind(kind)) throw new Error(`the form does not edit ${kind} monitors`)
   const kinds = emptyKindStates()
-  ;(kinds as Record<ProbeKind, unknown>)[kind] = (KIND_FORMS[kind] as KindForm<ProbeKind>).fromMonitor(
-    monitor as MonitorOf<ProbeKind>,
+  ;(kinds as Record<CheckKind, unknown>)[kind] = (KIND_FORMS[kind] as KindForm<CheckKind>).fromMonitor(
+    monitor as MonitorOf<CheckKind>,
   )
   return {
     check_type: kind,
@@ -66,7 +66,7 @@ export function conditionLines(text: string): { text: string; line: number }[] {
 }
 
 /** Shows `check_type`'s fields; keeps the interval at or above the kind's minimum. */
-export function switchKind(state: MonitorFormState, kind: ProbeKind): void {
+export function switchKind(state: MonitorFormState, kind: CheckKind): void {
   state.check_type = kind
   const min = KIND_FORMS[kind].minInterval
   const interval = toInt(state.interval_seconds)
@@ -80,7 +80,7 @@ export function switchKind(state: MonitorFormState, kind: ProbeKind): void {
 export function buildInput(state: MonitorFormState): { input: MonitorCreateInput | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const kind = state.check_type
-  const form = KIND_FORMS[kind] as KindForm<ProbeKind>
+  const form = KIND_FORMS[kind] as KindForm<CheckKind>
   const name = state.name.trim()
   if (!name) errors.name = { key: 'required' }
   const interval = toInt(state.interval_seconds)
@@ -101,7 +101,8 @@ export function buildInput(state: MonitorFormState): { input: MonitorCreateInput
     timeout_seconds: timeout,
     network_scope: state.network_scope,
     enabled: state.enabled,
-    conditions: conditionLines(state.conditions).map((l) => l.text),
+    // Server-side kinds have no checks to put conditions on (the form hides the box).
+    conditions: isServerKind(kind) ? [] : conditionLines(state.conditions).map((l) => l.text),
     ...settings,
   } as MonitorCreateInput
   return { errors, input }
@@ -118,7 +119,7 @@ export function issuesToFieldErrors(
   issues: readonly ErrorIssue[],
   state: Pick<MonitorFormState, 'check_type' | 'kinds'>,
 ): { fields: FieldErrors; other: string[] } {
-  const form = KIND_FORMS[state.check_type] as KindForm<ProbeKind>
+  const form = KIND_FORMS[state.check_type] as KindForm<CheckKind>
   const known = new Set([...COMMON_FIELDS, ...form.fields])
   const rows = form.rows?.(state.kinds[state.check_type]) ?? {}
   const fields: FieldErrors = {}

@@ -121,7 +121,7 @@ describe('MonitorForm', () => {
 })
 
 describe('MonitorForm: check kinds', () => {
-  it('offers every probe kind, http first, and shows only the picked kind’s fields', async () => {
+  it('offers every kind (probe kinds first, http first; then server kinds) and shows only the picked kind’s fields', async () => {
     const wrapper = mountForm(async () => undefined)
     const picker = wrapper.find('select[name="check_type"]')
     expect(picker.findAll('option').map((o) => o.attributes('value'))).toEqual([
@@ -137,6 +137,9 @@ describe('MonitorForm: check kinds', () => {
       'mysql',
       'redis',
       'mqtt',
+      'heartbeat',
+      'composite',
+      'manual',
     ])
     expect((picker.element as HTMLSelectElement).value).toBe('http')
     expect(wrapper.find('input[name="url"]').exists()).toBe(true)

@@ -1,4 +1,4 @@
-import type { KindSettings, MonitorOf, ProbeKind } from '@whatisup/shared'
+import type { CheckKind, KindSettings, MonitorOf, ProbeKind } from '@whatisup/shared'
 import { allOf, type FieldErrors, type HeaderRow } from './fields'
 import { buildHttp, emptyHttp, HTTP_FIELDS, type HttpState, httpFromMonitor } from './http'
 import {
@@ -32,6 +32,19 @@ import {
   websocketFromMonitor,
 } from './network'
 import {
+  buildComposite,
+  buildHeartbeat,
+  buildManual,
+  type CompositeState,
+  compositeFromMonitor,
+  emptyComposite,
+  emptyHeartbeat,
+  emptyManual,
+  type HeartbeatState,
+  heartbeatFromMonitor,
+  type ManualState,
+} from './server'
+import {
   buildMqtt,
   buildMysql,
   buildPostgres,
@@ -41,7 +54,7 @@ import {
   serviceFromMonitor,
 } from './services'
 
-/** Kinds the form creates, in picker order. Server-side kinds (heartbeat, composite, manual) come with their engines. */
+/** Probe kinds the form creates, in picker order. */
 export const FORM_KINDS = allOf<ProbeKind>()([
   'http',
   'tcp',
@@ -57,6 +70,12 @@ export const FORM_KINDS = allOf<ProbeKind>()([
   'mqtt',
 ])
 
+/** Kinds the server evaluates itself: no interval, timeout, probes or conditions in their form. */
+export const SERVER_FORM_KINDS = ['heartbeat', 'composite', 'manual'] as const satisfies readonly CheckKind[]
+export const ALL_FORM_KINDS = allOf<CheckKind>()([...FORM_KINDS, ...SERVER_FORM_KINDS])
+export const isServerKind = (kind: string): kind is (typeof SERVER_FORM_KINDS)[number] =>
+  (SERVER_FORM_KINDS as readonly string[]).includes(kind)
+
 export interface KindStates {
   http: HttpState
   tcp: TcpState
@@ -70,10 +89,13 @@ export interface KindStates {
   mysql: ServiceState
   redis: ServiceState
   mqtt: ServiceState
+  heartbeat: HeartbeatState
+  composite: CompositeState
+  manual: ManualState
 }
 
 /** How the form edits one kind: its inputs' state, and the settings payload built from it. */
-export interface KindForm<K extends ProbeKind> {
+export interface KindForm<K extends CheckKind> {
   empty(): KindStates[K]
   fromMonitor(m: MonitorOf<K>): KindStates[K]
   /** Checks what the browser can (errors keyed by API path) and builds the kind's settings. */
@@ -91,7 +113,7 @@ export interface KindForm<K extends ProbeKind> {
 const IP = ['ip_family'] as const
 const SERVICE = ['host', 'port', 'username', 'password', 'tls', 'ignore_tls_errors', 'expected_value'] as const
 
-export const KIND_FORMS: { [K in ProbeKind]: KindForm<K> } = {
+export const KIND_FORMS: { [K in CheckKind]: KindForm<K> } = {
   http: {
     empty: emptyHttp,
     fromMonitor: httpFromMonitor,
@@ -198,6 +220,30 @@ export const KIND_FORMS: { [K in ProbeKind]: KindForm<K> } = {
     minInterval: 10,
     examples: ['[RESULT] == online'],
   },
+  heartbeat: {
+    empty: emptyHeartbeat,
+    fromMonitor: heartbeatFromMonitor,
+    build: buildHeartbeat,
+    fields: ['period_seconds', 'cron', 'timezone', 'grace_seconds'],
+    minInterval: 10,
+    examples: [],
+  },
+  composite: {
+    empty: emptyComposite,
+    fromMonitor: compositeFromMonitor,
+    build: buildComposite,
+    fields: ['rule', 'degraded_below_percent'],
+    minInterval: 10,
+    examples: [],
+  },
+  manual: {
+    empty: emptyManual,
+    fromMonitor: emptyManual,
+    build: buildManual,
+    fields: [],
+    minInterval: 10,
+    examples: [],
+  },
 }
 
 export function emptyKindStates(): KindStates {
@@ -214,7 +260,10 @@ export function emptyKindStates(): KindStates {
     mysql: emptyService('mysql'),
     redis: emptyService('redis'),
     mqtt: emptyService('mqtt'),
+    heartbeat: emptyHeartbeat(),
+    composite: emptyComposite(),
+    manual: emptyManual(),
   }
 }
 
-export const isFormKind = (kind: string): kind is ProbeKind => (FORM_KINDS as readonly string[]).includes(kind)
+export const isFormKind = (kind: string): kind is CheckKind => (ALL_FORM_KINDS as readonly string[]).includes(kind)
