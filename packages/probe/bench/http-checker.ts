@@ -3,8 +3,13 @@
  * at a fixed rate against a target in ANOTHER process, whole-process CPU (user + system) / checks.
  *
  *   node --import tsx packages/probe/bench/http-checker.ts [rate=500] [seconds=10] [http|https] [baseline]
+ *
+ * Target in the same harness (a Node server). `floor.ts` measures the same against nginx, and
+ * `npm run bench:probe` the whole probe.
  */
 import { fork } from 'node:child_process'
+import { get as httpGet } from 'node:http'
+import { get as httpsGet } from 'node:https'
 import { systemClock } from '@whatisup/shared'
 import { createHttpChecker } from '../src/checkers/http.js'
 import { makeTestCerts } from '../test/helpers/certs.js'
@@ -29,8 +34,18 @@ if (process.env.BENCH_TARGET) {
   const port = await new Promise<number>((resolve) => target.once('message', (p) => resolve(Number(p))))
   const checker = createHttpChecker(certs ? { extraCa: [certs.ca] } : {})
   const m = monitor({ url: `${scheme}://127.0.0.1:${port}/` })
-  const run = () =>
-    checker.run({ monitor: m, checkedAt: Date.now(), policy: { allowPrivate: true }, clock: systemClock })
+  const get = scheme === 'https' ? httpsGet : httpGet
+  const plain = () =>
+    new Promise<{ status: string }>((resolve) => {
+      const req = get(m.url, { agent: false, ...(certs ? { ca: certs.ca } : {}) }, (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: 'up' }))
+      })
+      req.on('error', () => resolve({ status: 'down' }))
+    })
+  const run = baseline
+    ? plain
+    : () => checker.run({ monitor: m, checkedAt: Date.now(), policy: { allowPrivate: true }, clock: systemClock })
   for (let i = 0; i < 200; i++) await run() // warm-up: JIT, TLS context
   const cpu0 = process.cpuUsage()
   const total = rate * seconds

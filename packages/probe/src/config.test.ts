@@ -10,10 +10,12 @@ describe('loadProbeConfig', () => {
       probeApiKey: 'wiu_secret',
       dataDir: './probe-data',
       maxConcurrentChecks: 200,
+      maxConcurrentScenarios: 2,
       heartbeatIntervalMs: 30_000,
       resultFlushMs: 1000,
       bufferMaxBytes: 100 * 1024 * 1024,
       logLevel: 'info',
+      allowNetworks: [],
     })
   })
 
@@ -26,10 +28,14 @@ describe('loadProbeConfig', () => {
       RESULT_FLUSH_MS: '',
       BUFFER_MAX_MB: '2.5',
       LOG_LEVEL: 'DEBUG',
+      MAX_CONCURRENT_SCENARIOS: '4',
+      PROBE_ALLOW_NETWORKS: ' 10.0.0.0/8, FD00::/8,192.168.1.20 ',
     })
     expect(config).toMatchObject({
       dataDir: '/var/lib/probe',
       maxConcurrentChecks: 50,
+      maxConcurrentScenarios: 4,
+      allowNetworks: ['10.0.0.0/8', 'fd00::/8', '192.168.1.20/32'],
       heartbeatIntervalMs: 15_000,
       resultFlushMs: 1000,
     })
@@ -46,5 +52,13 @@ describe('loadProbeConfig', () => {
     expect(attempt).toThrow(/MAX_CONCURRENT_CHECKS/)
     expect(attempt).not.toThrow(/sk_leaky/)
     expect(() => loadProbeConfig({})).toThrow(/CENTRAL_API_URL: is required[\s\S]*PROBE_API_KEY: is required/)
+  })
+
+  it('refuses a malformed allow-list entry, naming it', () => {
+    for (const bad of ['10.0.0.0/33', 'intranet.local', '10.0.0.0/', '::1/129', '10.0.0.0/8/1']) {
+      expect(() => loadProbeConfig({ ...required, PROBE_ALLOW_NETWORKS: bad }), bad).toThrow(
+        new RegExp(`PROBE_ALLOW_NETWORKS: "${bad.replace(/[./]/g, '\\$&')}" is not`),
+      )
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { startAgent } from './agent/agent.js'
+import { type ProbeAgent, startAgent } from './agent/agent.js'
 import { loadProbeConfig } from './config.js'
 import { createLogger } from './log.js'
 
@@ -14,7 +14,13 @@ try {
 const log = createLogger({ level: config.logLevel })
 // Every agent timer is unref'd (shutdown is explicit), so this is what keeps the process alive.
 const keepAlive = setInterval(() => {}, 1 << 30)
-const agent = await startAgent({ config, logger: log }).catch((error: unknown) => {
+// `kill -USR2 <pid>`: one log line with the agent's counters (what a benchmark or an operator reads).
+// Installed first: SIGUSR2's default action would end the process.
+let agent: ProbeAgent | undefined
+process.on('SIGUSR2', () => {
+  if (agent) log.info('probe stats', { stats: agent.stats() })
+})
+agent = await startAgent({ config, logger: log }).catch((error: unknown) => {
   log.error('probe agent could not start', { error, data_dir: config.dataDir })
   process.exit(1)
 })
@@ -25,7 +31,7 @@ const shutdown = async (signal: string) => {
   if (++signals > 1) process.exit(1)
   log.info('shutting down', { signal })
   try {
-    await agent.stop()
+    await agent?.stop()
   } catch (error) {
     log.error('unclean shutdown', { error })
     process.exitCode = 1

@@ -17,6 +17,7 @@ import type { Deps } from './core/deps.js'
 import { AppError } from './core/errors.js'
 import { newId } from './core/ids.js'
 import { installErrorHandler } from './http/error-handler.js'
+import { alertingRoutes } from './modules/alerting/index.js'
 import { analyticsPlugin } from './modules/analytics/index.js'
 import { authRoutes } from './modules/auth/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
@@ -24,6 +25,7 @@ import { incidentGroupRoutes, incidentRoutes } from './modules/incidents/index.j
 import { maintenanceRoutes } from './modules/maintenance/index.js'
 import { monitorRoutes } from './modules/monitors/index.js'
 import { commandRoutes, probeRoutes } from './modules/probes/index.js'
+import { realtimeRoutes } from './modules/realtime/index.js'
 import { serverMonitorRoutes } from './modules/server-monitors/index.js'
 
 const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '../../web/dist')
@@ -84,8 +86,10 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(incidentRoutes(deps), { prefix: '/incidents' })
       await v1.register(incidentGroupRoutes(deps), { prefix: '/incident-groups' })
       await v1.register(maintenanceRoutes(deps))
+      await v1.register(alertingRoutes(deps))
       await v1.register(commandRoutes(deps))
       await v1.register(serverMonitorRoutes(deps))
+      await v1.register(realtimeRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

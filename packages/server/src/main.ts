@@ -3,7 +3,10 @@ import { ensureAdmin, ensureSecretKeyFile } from './bootstrap.js'
 import { type Config, ConfigError, loadConfig } from './config/config.js'
 import { createDeps } from './core/create-deps.js'
 import { startEmbeddedProbe } from './embedded-probe.js'
+import { startStorageJobs } from './jobs/storage-jobs.js'
+import { startDeliveryWorker } from './modules/alerting/index.js'
 import { startIncidentJobs } from './modules/incidents/index.js'
+import { startServerMonitors } from './modules/server-monitors/index.js'
 
 /** The only file that reads process.env: config → deps → app → listen → embedded probe. */
 async function main(): Promise<void> {
@@ -26,6 +29,9 @@ async function main(): Promise<void> {
   deps.log.info({ url: `http://localhost:${port}`, dialect: config.dialect }, 'WhatIsUp is running')
 
   const stopJobs = startIncidentJobs(deps)
+  const stopAlerting = startDeliveryWorker(deps)
+  const stopServerMonitors = startServerMonitors(deps)
+  const storageJobs = startStorageJobs(deps)
   const probe = config.EMBEDDED_PROBE ? await startEmbeddedProbe(deps, `http://127.0.0.1:${port}`) : null
 
   let stopping = false
@@ -37,6 +43,9 @@ async function main(): Promise<void> {
     force.unref()
     try {
       stopJobs()
+      await stopAlerting()
+      stopServerMonitors()
+      await storageJobs.stop()
       await probe?.stop()
       await app.close()
       await deps.database.close()

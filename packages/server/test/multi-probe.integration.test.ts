@@ -132,7 +132,9 @@ describe('three probes, one service', () => {
     await waitFor(async () => (await resultCount()) > before, 'the first failing result')
     await waitFor(() => events.some(([n]) => n === 'ConfirmationRequested'), 'a confirmation request')
     const confirm = events.find(([n]) => n === 'ConfirmationRequested')
-    expect((confirm?.[1].probeIds as string[]).sort()).toEqual([probeIds.eu2, probeIds.us1].sort())
+    expect([...((confirm?.[1].probeIds as string[] | undefined) ?? [])].sort()).toEqual(
+      [probeIds.eu2, probeIds.us1].sort(),
+    )
     await checkRounds()
     await new Promise((r) => setTimeout(r, 200))
     expect(await incidents()).toHaveLength(0)

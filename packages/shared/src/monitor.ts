@@ -139,7 +139,19 @@ const serverFields = {
   updated_at: z.string(),
 }
 
-export type Monitor = MonitorConfig & { [K in keyof typeof serverFields]: z.output<(typeof serverFields)[K]> }
+/** Fields only some kinds have in their output (heartbeat: where to ping and when). */
+const kindOutFields = {
+  /** Where the job pings (absolute when PUBLIC_URL is set, else a path). */
+  ping_url: z.string().optional(),
+  /** When the next ping is due; null while waiting for the first one (or paused). */
+  next_expected_at: z.string().nullable().optional(),
+  /** The latest success or failure ping. */
+  last_ping_at: z.string().nullable().optional(),
+}
+
+export type Monitor = MonitorConfig & { [K in keyof typeof serverFields]: z.output<(typeof serverFields)[K]> } & {
+  [K in keyof typeof kindOutFields]?: z.output<(typeof kindOutFields)[K]>
+}
 
 /** A monitor of one kind. @example const m: MonitorOf<'tcp'> = … ; m.port */
 export type MonitorOf<K extends CheckKind> = Extract<Monitor, { check_type: K }>
@@ -148,7 +160,13 @@ export type MonitorOf<K extends CheckKind> = Extract<Monitor, { check_type: K }>
 export const MonitorOut = z.discriminatedUnion(
   'check_type',
   CHECK_KINDS.map((k) =>
-    z.object({ check_type: z.literal(k), ...commonMonitorFields, ...KIND_SETTINGS[k], ...serverFields }),
+    z.object({
+      check_type: z.literal(k),
+      ...commonMonitorFields,
+      ...KIND_SETTINGS[k],
+      ...serverFields,
+      ...kindOutFields,
+    }),
   ) as unknown as [z.ZodObject<{ check_type: z.ZodLiteral<'http'> }>],
 ) as unknown as z.ZodType<Monitor>
 

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { monitor } from '../../test/helpers/monitor.js'
 import { type Receiver, startReceiver, until } from '../../test/helpers/receiver.js'
 import { captureLogger } from '../../test/helpers/results.js'
+import { startHttp } from '../../test/helpers/servers.js'
+import { createCheckers } from '../checkers/index.js'
 import type { Checker, CheckerRegistry } from '../checkers/types.js'
 import type { ProbeConfig } from '../config.js'
 import { type ProbeAgent, startAgent } from './agent.js'
@@ -42,10 +44,12 @@ async function start(checkers: Partial<CheckerRegistry>, overrides: Partial<Prob
     probeApiKey: 'wiu_test',
     dataDir: dir,
     maxConcurrentChecks: 1,
+    maxConcurrentScenarios: 2,
     heartbeatIntervalMs: 50,
     resultFlushMs: 20,
     bufferMaxBytes: 1 << 20,
     logLevel: 'debug',
+    allowNetworks: [],
     ...overrides,
   }
   const agent = await startAgent({ config, checkers, logger: log, stopGraceMs: 2000 })
@@ -88,6 +92,67 @@ describe('probe agent', () => {
     await until(() => agent.stats().heartbeatFailures === 0)
   })
 
+  it('reports its full health on every heartbeat', async () => {
+    receiver.monitors = [monitor({ id: 'a', interval_seconds: 1 }), monitor({ id: 'b', interval_seconds: 1 })]
+    const { checkers } = recordingChecker()
+    const { agent } = await start(checkers)
+    await until(() => agent.stats().checksCompleted >= 2 && receiver.heartbeats.length >= 2)
+    const beats = receiver.heartbeats.length
+    await until(() => receiver.heartbeats.length > beats)
+    const health = receiver.heartbeats.at(-1)?.health
+    expect(Object.keys(health ?? {}).sort()).toEqual([
+      'buffered_results',
+      'checks_per_second',
+      'checks_running',
+      'cpu_percent',
+      'lag_p50_ms',
+      'lag_p99_ms',
+      'monitors_active',
+      'queue_depth',
+      'rss_bytes',
+    ])
+    expect(health).toMatchObject({ monitors_active: 2, rss_bytes: expect.any(Number) })
+    expect(health?.checks_per_second).toBeGreaterThan(0)
+    expect(health?.lag_p99_ms).toBeGreaterThanOrEqual(health?.lag_p50_ms ?? 0)
+    const stats = agent.stats()
+    expect(stats.results.up).toBe(stats.checksCompleted)
+    expect(stats.lagHistogram.reduce((a, b) => a + b, 0)).toBe(stats.checksStarted)
+  })
+
+  it('reports a check that ignores its timeout as a timeout, 5 s after it (the backstop)', async () => {
+    receiver.monitors = [monitor({ id: 'hung', interval_seconds: 3600, timeout_seconds: 1 })]
+    const hung: Checker = { run: () => new Promise(() => {}) }
+    const { agent, lines } = await start({ http: hung })
+    await until(() => agent.stats().monitors === 1)
+    agent.checkNow('hung')
+    await until(() => receiver.stored.length === 1, 9000)
+    expect(receiver.stored[0]).toMatchObject({ monitor_id: 'hung', status: 'down', failure: { phase: 'timeout' } })
+    expect(receiver.stored[0]!.latency_ms).toBeGreaterThanOrEqual(6000)
+    expect(agent.stats()).toMatchObject({ checksBackstopped: 1, checksRunning: 0 })
+    expect(lines.some((l) => l.msg === 'checker ignored its timeout: the agent reported it')).toBe(true)
+  }, 15_000)
+
+  it('lets an external probe reach the networks in PROBE_ALLOW_NETWORKS, and only those', async () => {
+    const target = await startHttp((_req, res) => res.end('ok'))
+    try {
+      receiver.monitors = [monitor({ id: 'lan', interval_seconds: 3600, url: `${target.url}/` })]
+      const allowed = await start(createCheckers(), { allowNetworks: ['127.0.0.0/8'] })
+      await until(() => allowed.agent.stats().monitors === 1)
+      allowed.agent.checkNow('lan')
+      await until(() => receiver.stored.length === 1)
+      expect(receiver.stored[0]).toMatchObject({ monitor_id: 'lan', status: 'up' })
+      await allowed.agent.stop()
+
+      const guarded = await start(createCheckers(), { allowNetworks: ['10.0.0.0/8'] })
+      await until(() => guarded.agent.stats().monitors === 1)
+      guarded.agent.checkNow('lan')
+      await until(() => receiver.stored.length === 2)
+      expect(receiver.stored[1]).toMatchObject({ monitor_id: 'lan', status: 'down', failure: { phase: 'ssrf' } })
+    } finally {
+      await target.close()
+    }
+  })
+
   it('delivers every result exactly once, in order, with its original time, across an outage and a restart', async () => {
     receiver.monitors = [monitor({ id: 'a', interval_seconds: 3600 }), monitor({ id: 'b', interval_seconds: 3600 })]
     receiver.mode = 'reset'
@@ -109,7 +174,11 @@ describe('probe agent', () => {
     const attemptsWhileDown = receiver.wire.length
     const second = await start(checkers)
     await until(() => second.agent.stats().monitors === 2)
-    for (let i = 0; i < 5; i++) second.agent.checkNow('a')
+    // One at a time: a check-now while one is running joins it instead of starting another.
+    for (let i = 0; i < 5; i++) {
+      second.agent.checkNow('a')
+      await until(() => second.agent.stats().checksCompleted === i + 1)
+    }
     await until(() => receiver.stored.length === 15)
     await second.agent.stop()
 

@@ -1,16 +1,23 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { type CheckResult, type Clock, type ProbeMonitorConfig, systemClock } from '@whatisup/shared'
+import { type CheckResult, type Clock, type ProbeCommand, systemClock } from '@whatisup/shared'
 import { createCheckers } from '../checkers/index.js'
-import type { Checker, CheckerRegistry, NetworkPolicy, ProbeMonitor } from '../checkers/types.js'
+import type { CheckerRegistry, NetworkPolicy } from '../checkers/types.js'
 import type { ProbeConfig } from '../config.js'
 import { createLogger, type Logger } from '../log.js'
+import { type AllowNetworksPolicy, coversMetadataEndpoint } from '../net/allow-networks.js'
 import { createHttpProbeApi, type ProbeApi } from './api.js'
 import { AssignmentLoop } from './assignment.js'
 import { DiskBuffer } from './buffer.js'
+import { CommandLoop } from './commands.js'
 import { buildHealth, CpuSampler } from './health.js'
-import { type RunInfo, Scheduler } from './scheduler.js'
+import { Histogram } from './histogram.js'
+import { BACKSTOP_GRACE_MS, overdueResult, type RunCheckDeps, runCheck } from './run-check.js'
+import { Scheduler } from './scheduler.js'
+import { type AgentStats, collectStats } from './stats.js'
 import { Uploader } from './uploader.js'
+
+export type { AgentStats } from './stats.js'
 
 export interface StartAgentOptions {
   config: ProbeConfig
@@ -26,26 +33,8 @@ export interface StartAgentOptions {
   networkPolicy?: NetworkPolicy
   /** How long stop() waits for running checks and the final upload before giving up on them. */
   stopGraceMs?: number
-}
-
-export interface AgentStats {
-  bootId: string
-  configVersion?: string
-  lastHeartbeatAt?: number
-  heartbeatFailures: number
-  monitors: number
-  checksRunning: number
-  queueDepth: number
-  checksStarted: number
-  checksCompleted: number
-  checksSkipped: number
-  checksPerSecond: number
-  lagP50Ms?: number
-  lagP99Ms?: number
-  /** Results not yet acknowledged by the server (memory + disk), and the disk part alone. */
-  pendingResults: number
-  bufferedResults: number
-  uploadMode: 'online' | 'retrying' | 'unauthorized'
+  /** Seconds the server may hold each command long-poll. */
+  commandWaitSeconds?: number
 }
 
 export interface ProbeAgent {
@@ -56,8 +45,12 @@ export interface ProbeAgent {
   stats(): AgentStats
 }
 
+/** A check-now for a monitor the probe does not know yet waits this long for the assignment to catch up. */
+const EARLY_CHECK_TTL_MS = 30_000
+
 /**
- * Starts a probe: disk backlog replay, then heartbeat → schedule → check → upload.
+ * Starts a probe: disk backlog replay, then heartbeat → schedule → check → upload, plus the
+ * server's push channel (check now, assignment changed).
  *
  * @example
  * const agent = await startAgent({ config: loadProbeConfig(process.env) })
@@ -70,41 +63,107 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
   const api = options.api ?? createHttpProbeApi({ baseUrl: config.centralApiUrl, apiKey: config.probeApiKey })
   const checkers = options.checkers ?? createCheckers()
   const bootId = randomBytes(6).toString('hex')
-  let policy: NetworkPolicy = options.networkPolicy ?? { allowPrivate: false }
+  // `allowNetworks` rides along on the policy the checkers receive (see net/allow-networks.ts).
+  const allowNetworks: AllowNetworksPolicy = config.allowNetworks.length ? { allowNetworks: config.allowNetworks } : {}
+  const policyFor = (allowPrivate: boolean): NetworkPolicy => ({ allowPrivate, ...allowNetworks })
+  if (config.allowNetworks.length) {
+    log.info('private networks allowed for this probe', { allow_networks: config.allowNetworks })
+    if (coversMetadataEndpoint(config.allowNetworks))
+      log.warn('PROBE_ALLOW_NETWORKS includes 169.254.169.254, the cloud metadata endpoint')
+  }
 
   const buffer = await DiskBuffer.open(join(config.dataDir, 'buffer'), { maxBytes: config.bufferMaxBytes, log })
   const uploader = new Uploader({ api, buffer, clock, flushMs: config.resultFlushMs, bootId, log })
+  const checking: RunCheckDeps = { checkers, policy: options.networkPolicy ?? policyFor(false), clock, log }
+  const lag = new Histogram()
+  const statuses = { up: 0, degraded: 0, down: 0 }
+  const deliver = (result: CheckResult, urgent: boolean) => {
+    statuses[result.status]++
+    // Unassigned while it ran: the server no longer expects results for it from this probe.
+    if (scheduler.isAssigned(result.monitor_id)) uploader.add(result, urgent)
+  }
   const scheduler: Scheduler = new Scheduler({
     clock,
     maxConcurrent: config.maxConcurrentChecks,
+    laneLimits: { browser: config.maxConcurrentScenarios },
     log,
+    onLag: (ms) => lag.add(ms),
     execute: async (monitor, run) => {
-      const result = await runCheck(checkers, monitor, run, policy, clock, log)
-      // Unassigned while it ran: the server no longer expects results for it from this probe.
-      if (scheduler.isAssigned(monitor.id)) uploader.add(result)
+      const result = await runCheck(checking, monitor, run.startedAt)
+      // Reported as a timeout by the backstop long ago: this late result would contradict it.
+      if (!run.abandoned) deliver(result, run.urgent)
+    },
+    backstop: {
+      graceMs: BACKSTOP_GRACE_MS,
+      onOverdue: (monitor, run) => {
+        log.error('checker ignored its timeout: the agent reported it', {
+          monitor_id: monitor.id,
+          check_type: monitor.check_type,
+          timeout_seconds: monitor.timeout_seconds,
+        })
+        deliver(overdueResult(monitor, run.startedAt, clock.now()), run.urgent)
+      },
     },
   })
+
+  // Check-now for a monitor not assigned yet (created a moment ago): run once the assignment has it.
+  const early = new Map<string, number>()
+  const checkNow = (id: string, requestId?: string) => {
+    const outcome = scheduler.checkNow(id)
+    if (outcome !== 'unknown') return log.debug('check now', { monitor_id: id, request_id: requestId, outcome })
+    if (requestId === undefined)
+      return log.warn('check now ignored: monitor not assigned to this probe', { monitor_id: id })
+    early.set(id, clock.now() + EARLY_CHECK_TTL_MS)
+    assignment.pullNow()
+  }
+  const runEarlyChecks = () => {
+    const now = clock.now()
+    for (const [id, until] of early) {
+      if (scheduler.isAssigned(id)) scheduler.checkNow(id)
+      else if (until > now) continue
+      else log.warn('check now ignored: monitor not assigned to this probe', { monitor_id: id })
+      early.delete(id)
+    }
+  }
+
   const cpu = new CpuSampler()
-  const assignment = new AssignmentLoop({
+  const assignment: AssignmentLoop = new AssignmentLoop({
     api,
     clock,
     log,
     intervalMs: config.heartbeatIntervalMs,
     health: () => buildHealth(cpu, scheduler.stats(), uploader.stats()),
     onAnswer: (answer) => {
-      policy = options.networkPolicy ?? { allowPrivate: answer.probe.network_type === 'internal' }
+      checking.policy = options.networkPolicy ?? policyFor(answer.probe.network_type === 'internal')
       uploader.resume()
       if (answer.monitors !== null) scheduler.reconcile(answer.monitors)
+      if (early.size > 0) runEarlyChecks()
+    },
+  })
+  const commands = new CommandLoop({
+    api,
+    clock,
+    log,
+    ...(options.commandWaitSeconds === undefined ? {} : { waitSeconds: options.commandWaitSeconds }),
+    maxBackoffMs: config.heartbeatIntervalMs,
+    onCommand: (command: ProbeCommand) => {
+      switch (command.type) {
+        case 'check_now':
+          return checkNow(command.monitor_id, command.request_id)
+        case 'config_changed':
+          return assignment.pullNow()
+      }
     },
   })
   uploader.start()
   assignment.start()
+  commands.start()
   log.info('probe agent started', { boot_id: bootId, central_api_url: config.centralApiUrl, data_dir: config.dataDir })
 
   let stopping: Promise<void> | undefined
   const graceMs = options.stopGraceMs ?? 10_000
   const stop = async () => {
-    await assignment.stop()
+    await Promise.all([assignment.stop(), commands.stop()])
     // Checks still running after the grace period are abandoned: their results would come too late.
     await within(clock, graceMs, scheduler.stop(), () => log.warn('stopping without waiting for running checks'))
     // A hung upload is aborted; the uploader then writes what it holds to disk for the next start.
@@ -120,32 +179,17 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
       stopping ??= stop()
       return stopping
     },
-    checkNow: (id) => {
-      if (!scheduler.checkNow(id)) log.warn('check now ignored: monitor not assigned to this probe', { monitor_id: id })
-    },
-    stats: () => {
-      const s = scheduler.stats()
-      const u = uploader.stats()
-      const a = assignment.status()
-      return {
+    checkNow: (id) => checkNow(id),
+    stats: () =>
+      collectStats({
+        at: clock.now(),
         bootId,
-        ...(a.configVersion === undefined ? {} : { configVersion: a.configVersion }),
-        ...(a.lastHeartbeatAt === undefined ? {} : { lastHeartbeatAt: a.lastHeartbeatAt }),
-        heartbeatFailures: a.failures,
-        monitors: s.monitors,
-        checksRunning: s.running,
-        queueDepth: s.queued,
-        checksStarted: s.started,
-        checksCompleted: s.completed,
-        checksSkipped: s.skipped,
-        checksPerSecond: s.checksPerSecond,
-        ...(s.lagP50Ms === undefined ? {} : { lagP50Ms: s.lagP50Ms }),
-        ...(s.lagP99Ms === undefined ? {} : { lagP99Ms: s.lagP99Ms }),
-        pendingResults: u.pendingResults,
-        bufferedResults: u.bufferedResults,
-        uploadMode: u.mode,
-      }
-    },
+        scheduler: scheduler.stats(),
+        uploader: uploader.stats(),
+        assignment: assignment.status(),
+        lag,
+        statuses,
+      }),
   }
 }
 
@@ -161,39 +205,4 @@ async function within(clock: Clock, ms: number, work: Promise<void>, onTimeout: 
   })
   await Promise.race([work, deadline])
   clock.clearTimeout(timer)
-}
-
-/** A checker that throws is our bug, not the target's: still reported as data, and logged. */
-async function runCheck(
-  checkers: Partial<CheckerRegistry>,
-  monitor: ProbeMonitorConfig,
-  run: RunInfo,
-  policy: NetworkPolicy,
-  clock: Clock,
-  log: Logger,
-): Promise<CheckResult> {
-  const checker = (checkers as Partial<Record<string, Checker>>)[monitor.check_type]
-  if (!checker) {
-    const message = `check type "${monitor.check_type}" is not supported by this probe version`
-    return {
-      monitor_id: monitor.id,
-      checked_at: run.startedAt,
-      status: 'down',
-      latency_ms: 0,
-      failure: { phase: 'config', message },
-    }
-  }
-  try {
-    return await (checker as Checker).run({ monitor: monitor as ProbeMonitor, checkedAt: run.startedAt, policy, clock })
-  } catch (error) {
-    log.error('checker threw instead of returning a result', { monitor_id: monitor.id, error })
-    const message = `internal checker error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000)
-    return {
-      monitor_id: monitor.id,
-      checked_at: run.startedAt,
-      status: 'down',
-      latency_ms: 0,
-      failure: { phase: 'request', message },
-    }
-  }
 }

@@ -20,6 +20,11 @@ export interface ApiAnswer {
 export interface ProbeApi {
   heartbeat(body: HeartbeatRequest): Promise<ApiAnswer>
   postResults(batch: ResultBatch): Promise<ApiAnswer>
+  /**
+   * The long-poll for server commands (`GET probes/commands?wait=`): answers as soon as commands
+   * are pending, or empty after `waitSeconds`. `signal` abandons it (the promise rejects).
+   */
+  commands(waitSeconds: number, signal?: AbortSignal): Promise<ApiAnswer>
   /** Aborts requests in flight (they reject) and frees connections. */
   close(): void
 }
@@ -48,26 +53,32 @@ const MAX_ANSWER_BYTES = 64 << 20
 export function createHttpProbeApi(options: HttpProbeApiOptions): ProbeApi {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`)
   const secure = base.protocol === 'https:'
-  // Kept alive: heartbeats and result batches go to the same server every second or so.
+  // Kept alive: heartbeats and result batches go to the same server every second or so. One of
+  // the sockets is held by the command long-poll most of the time.
   const agent = secure
     ? new HttpsAgent({ keepAlive: true, maxSockets: 4 })
     : new HttpAgent({ keepAlive: true, maxSockets: 4 })
   const timeoutMs = options.timeoutMs ?? 30_000
 
-  const post = (path: string, body: unknown) =>
+  const send = (method: 'GET' | 'POST', path: string, body: unknown, timeout: number, signal?: AbortSignal) =>
     new Promise<ApiAnswer>((resolve, reject) => {
-      const payload = Buffer.from(JSON.stringify(body))
+      // A string, not a Buffer: one copy less for every result batch (up to 500 results).
+      const payload = body === undefined ? undefined : JSON.stringify(body)
+      const headers: Record<string, string> = {
+        'user-agent': AGENT_USER_AGENT,
+        'x-probe-api-key': options.apiKey,
+      }
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json'
+        headers['content-length'] = String(Buffer.byteLength(payload))
+      }
       const req = (secure ? httpsRequest : httpRequest)(new URL(path, base), {
-        method: 'POST',
+        method,
         agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(payload.length),
-          'user-agent': AGENT_USER_AGENT,
-          'x-probe-api-key': options.apiKey,
-        },
+        headers,
+        ...(signal ? { signal } : {}),
       })
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from the server within ${timeoutMs} ms`)))
+      req.setTimeout(timeout, () => req.destroy(new Error(`no answer from the server within ${timeout} ms`)))
       req.on('error', reject)
       req.once('response', (res) => {
         const chunks: Buffer[] = []
@@ -92,8 +103,11 @@ export function createHttpProbeApi(options: HttpProbeApiOptions): ProbeApi {
     })
 
   return {
-    heartbeat: (body) => post('api/v1/probes/heartbeat', body),
-    postResults: (batch) => post('api/v1/probes/results', batch),
+    heartbeat: (body) => send('POST', 'api/v1/probes/heartbeat', body, timeoutMs),
+    postResults: (batch) => send('POST', 'api/v1/probes/results', batch, timeoutMs),
+    // The server holds the answer up to `wait` seconds: only silence beyond that is a failure.
+    commands: (wait, signal) =>
+      send('GET', `api/v1/probes/commands?wait=${wait}`, undefined, wait * 1000 + timeoutMs, signal),
     close: () => agent.destroy(),
   }
 }

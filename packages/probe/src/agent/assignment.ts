@@ -19,6 +19,9 @@ export interface AssignmentLoopOptions {
   log?: Logger
 }
 
+/** Pulls the server asks for (`config_changed`) are at least this far apart. */
+export const MIN_PULL_SPACING_MS = 1000
+
 /** Clock difference above which `checked_at` (probe clock) would mislead the server. */
 const SKEW_WARN_MS = 10_000
 
@@ -33,6 +36,8 @@ export class AssignmentLoop {
   private inflight: Promise<void> | undefined
   private stopped = false
   private skewed = false
+  private again = false
+  private lastBeatAt = Number.NEGATIVE_INFINITY
   private lastOkAt: number | undefined
   private readonly log: Logger
 
@@ -58,13 +63,35 @@ export class AssignmentLoop {
     await this.inflight
   }
 
+  /**
+   * Pulls the assignment now (the server said it changed) instead of at the next interval. Calls
+   * during a beat in flight are coalesced into one more beat right after it.
+   */
+  pullNow(): void {
+    if (this.stopped) return
+    if (this.inflight) {
+      this.again = true
+      return
+    }
+    // A burst of changes (a bulk import) is one pull per MIN_PULL_SPACING_MS, not one per monitor:
+    // a full assignment of 10 000 monitors is megabytes to fetch, parse and compare.
+    const wait = this.lastBeatAt + MIN_PULL_SPACING_MS - this.o.clock.now()
+    if (this.timer) this.o.clock.clearTimeout(this.timer)
+    if (wait > 0) this.timer = this.o.clock.setTimeout(() => this.beat(), wait)
+    else this.beat()
+  }
+
   private beat(): void {
     this.timer = undefined
+    this.again = false
+    this.lastBeatAt = this.o.clock.now()
     this.inflight = this.exchange()
       .catch((error: unknown) => this.fail('heartbeat failed', { error }))
       .finally(() => {
         this.inflight = undefined
         if (this.stopped) return
+        // A change announced while this beat was in flight may not be in its answer.
+        if (this.again && this.failures === 0) return this.pullNow()
         const delay = this.failures === 0 ? this.o.intervalMs : backoff(this.failures, 1000, this.o.intervalMs)
         this.timer = this.o.clock.setTimeout(() => this.beat(), delay)
       })

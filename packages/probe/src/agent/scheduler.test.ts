@@ -23,15 +23,22 @@ interface Harness {
 
 /** `duration(id)` of fake time per run; `hold` keeps runs open until released by hand. */
 function harness(
-  opts: { maxConcurrent?: number; duration?: (id: string) => number; hold?: Array<() => void> } = {},
+  opts: {
+    maxConcurrent?: number
+    laneLimits?: Record<string, number>
+    duration?: (id: string) => number
+    hold?: Array<() => void>
+  } = {},
 ): Harness {
   const clock = new FakeClock(T0)
   const runs: Harness['runs'] = []
   const scheduler = new Scheduler({
     clock,
     maxConcurrent: opts.maxConcurrent ?? 100,
+    ...(opts.laneLimits ? { laneLimits: opts.laneLimits } : {}),
     execute: (m: ProbeMonitorConfig, run: RunInfo) => {
-      runs.push({ id: m.id, ...run })
+      // The run object itself: `urgent` may be set on it while it runs.
+      runs.push(Object.assign(run, { id: m.id }))
       return new Promise<void>((resolve) => {
         if (opts.hold) opts.hold.push(resolve)
         else clock.setTimeout(resolve, opts.duration?.(m.id) ?? 0)
@@ -85,6 +92,9 @@ describe('scheduler', () => {
       expect(startsOf(h, id), id).toEqual(expected)
     }
     expect(h.scheduler.stats()).toMatchObject({ skipped: 0, lagP50Ms: 0, lagP99Ms: 0 })
+    // Every tick handled is accounted for, and the latest due time is the last run's.
+    expect(h.scheduler.stats().ticks).toBe(h.runs.length)
+    expect(h.scheduler.stats().lastDueAt).toBe(Math.max(...h.runs.map((r) => r.dueAt)))
   })
 
   it('skips a tick while the previous run is still in progress', async () => {
@@ -94,7 +104,7 @@ describe('scheduler', () => {
     const starts = startsOf(h, 'slow')
     // Runs at k = 0, 3, 6, 9: each run covers the next two ticks, which are skipped.
     expect(starts.map((t) => (t - starts[0]!) / 60_000)).toEqual([0, 3, 6, 9])
-    expect(h.scheduler.stats().skipped).toBe(6)
+    expect(h.scheduler.stats()).toMatchObject({ skipped: 6, ticks: 10 })
   })
 
   it('respects the global concurrency limit with a FIFO queue and measures lag', async () => {
@@ -126,9 +136,9 @@ describe('scheduler', () => {
     // Pick a moment well away from x's own slot, so the manual run cannot collide with it.
     await advance(h.clock, (phase + 30_000) % 60_000 || 30_000)
     const at = h.clock.now()
-    expect(h.scheduler.checkNow('x')).toBe(true)
+    expect(h.scheduler.checkNow('x')).toBe('started')
     expect(h.runs.at(-1)).toMatchObject({ id: 'x', manual: true, startedAt: at })
-    expect(h.scheduler.checkNow('unknown')).toBe(false)
+    expect(h.scheduler.checkNow('unknown')).toBe('unknown')
     await advance(h.clock, 180_000)
     const starts = startsOf(h, 'x')
     expect(starts.length).toBeGreaterThanOrEqual(3)
@@ -144,10 +154,83 @@ describe('scheduler', () => {
     await advance(h.clock, 60_000)
     expect(h.scheduler.stats()).toMatchObject({ running: 1, queued: 3 })
     const last = [...ids].sort((a, b) => phaseOf(b, 60_000) - phaseOf(a, 60_000))[0]!
-    h.scheduler.checkNow(last)
+    expect(h.scheduler.checkNow(last)).toBe('coalesced')
     hold.shift()!()
     await flush()
     expect(h.runs[1]).toMatchObject({ id: last, manual: true })
+    // Its old place in the queue is skipped: it does not run a second time.
+    for (let i = 0; i < 3; i++) {
+      hold.shift()!()
+      await flush()
+    }
+    expect(h.runs.map((r) => r.id).sort()).toEqual([...ids].sort())
+    expect(h.scheduler.stats()).toMatchObject({ running: 0, queued: 0 })
+  })
+
+  it('coalesces check-now with a run in progress instead of starting a second one', async () => {
+    const hold: Array<() => void> = []
+    const h = harness({ hold })
+    h.scheduler.reconcile([monitor({ id: 'busy', interval_seconds: 60 })])
+    expect(h.scheduler.checkNow('busy')).toBe('started')
+    expect(h.runs.at(-1)?.urgent).toBe(true)
+    for (let i = 0; i < 5; i++) expect(h.scheduler.checkNow('busy')).toBe('coalesced')
+    expect(h.runs).toHaveLength(1)
+    hold.shift()!()
+    await flush()
+    expect(h.scheduler.checkNow('busy')).toBe('started')
+    expect(h.runs).toHaveLength(2)
+  })
+
+  it('marks a scheduled run urgent when check-now joins it, so its result leaves at once', async () => {
+    const hold: Array<() => void> = []
+    const h = harness({ hold })
+    h.scheduler.reconcile([monitor({ id: 'tick', interval_seconds: 60 })])
+    await advance(h.clock, 60_000)
+    const run = h.runs.at(-1)!
+    expect(run).toMatchObject({ manual: false, urgent: false })
+    expect(h.scheduler.checkNow('tick')).toBe('coalesced')
+    expect(h.runs.at(-1)?.urgent).toBe(true)
+  })
+
+  it('bounds the browser lane separately, and a full lane does not hold back the others', async () => {
+    const hold: Array<() => void> = []
+    const h = harness({ maxConcurrent: 3, laneLimits: { browser: 1 }, hold })
+    const scenarios = ['s1', 's2', 's3'].map((id) => ({ ...monitor({ id }), check_type: 'scenario' }))
+    h.scheduler.reconcile([...scenarios, monitor({ id: 'web' })])
+    for (const id of ['s1', 's2', 's3', 'web']) h.scheduler.checkNow(id)
+    // One scenario runs (its lane's limit), the HTTP check is not stuck behind the other two.
+    expect(h.runs.map((r) => r.id)).toEqual(['s1', 'web'])
+    expect(h.scheduler.stats()).toMatchObject({ running: 2, queued: 2 })
+    hold.shift()!()
+    await flush()
+    expect(h.runs.map((r) => r.id)).toEqual(['s1', 'web', 's2'])
+  })
+
+  it('backstop: a run that ignores its timeout is reported and frees its slot at timeout + 5 s', async () => {
+    const clock = new FakeClock(T0)
+    const overdue: Array<{ id: string; at: number }> = []
+    let runs = 0
+    const scheduler = new Scheduler({
+      clock,
+      maxConcurrent: 1,
+      execute: () => {
+        runs++
+        return new Promise<void>(() => {})
+      },
+      backstop: { graceMs: 5000, onOverdue: (m) => overdue.push({ id: m.id, at: clock.now() }) },
+    })
+    scheduler.reconcile([monitor({ id: 'hung', interval_seconds: 3600, timeout_seconds: 3 })])
+    expect(scheduler.checkNow('hung')).toBe('started')
+    await advance(clock, 7000)
+    expect(overdue).toEqual([])
+    await advance(clock, 1000)
+    expect(overdue).toEqual([{ id: 'hung', at: T0 + 8000 }])
+    expect(scheduler.stats()).toMatchObject({ running: 0, overdue: 1 })
+    expect(scheduler.checkNow('hung')).toBe('started')
+    expect(runs).toBe(2)
+    await advance(clock, 8000)
+    await scheduler.stop()
+    expect(clock.pendingTimers()).toBe(0)
   })
 
   it('reconciles: unchanged keeps timing, changed interval moves, vanished stops', async () => {

@@ -61,16 +61,19 @@ export class Uploader {
     this.kick()
   }
 
-  add(result: CheckResult): void {
+  /** `urgent`: someone is waiting for this result (check now): the open batch leaves at once. */
+  add(result: CheckResult, urgent = false): void {
     // Only a check that outlived the stop grace period gets here: its result is abandoned.
     if (this.stopping) {
       this.log.warn('result arrived after the uploader stopped: dropped', { monitor_id: result.monitor_id })
       return
     }
     this.open.push(result)
-    if (this.open.length >= MAX_BATCH_RESULTS) this.seal()
-    else this.flushTimer ??= this.o.clock.setTimeout(() => this.seal(), this.o.flushMs)
+    if (urgent || this.open.length >= MAX_BATCH_RESULTS) this.seal()
+    else this.flushTimer ??= this.o.clock.setTimeout(this.sealLater, this.o.flushMs)
   }
+
+  private readonly sealLater = () => this.seal()
 
   /** The key works again (a heartbeat was accepted): lift the pause a 401 put on uploads. */
   resume(): void {

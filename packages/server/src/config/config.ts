@@ -52,6 +52,21 @@ export const ConfigSchema = z.object({
     }),
   /** When set, GET /metrics requires `Authorization: Bearer <token>` and adds per-monitor gauges. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Outbound dead-man's switch: GET this URL every WATCHDOG_INTERVAL_SECONDS while WhatIsUp and its
+   * probes are healthy. Set by the admin, so trusted (no SSRF filtering; internal URLs are fine).
+   */
+  WATCHDOG_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'expected an http:// or https:// URL')
+      .optional(),
+  ),
+  WATCHDOG_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
+  /** Let every alert channel reach private and loopback addresses (tests; trusted networks). Metadata stays refused. */
+  ALERTING_ALLOW_PRIVATE_TARGETS: bool.default(false),
 })
 
 const SIZE_UNITS: Record<string, number> = {

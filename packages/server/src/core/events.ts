@@ -54,6 +54,8 @@ export interface DomainEvents {
   ProbeSuspect: { probeId: string; at: number; state: 'started' | 'stopped'; failingMonitors: number }
   ProbeSeen: { probeId: string; at: number }
   CheckRequested: { monitorId: string }
+  /** Alerting recorded deliveries to send (the delivery worker wakes up instead of waiting for its poll). */
+  AlertDeliveriesRecorded: { count: number }
 }
 export type EventName = keyof DomainEvents
 export type LastStatus = CheckStatus

@@ -6,8 +6,12 @@ import pg from 'pg'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
 import * as m0001 from './migrations/0001_initial.js'
 import * as m0002 from './migrations/0002_timeseries.js'
+import * as m0003 from './migrations/0003_packed_results.js'
 import * as m0020 from './migrations/0020_incident_engine.js'
+import * as m0030 from './migrations/0030_alerting.js'
+import * as m0040 from './migrations/0040_server_monitors.js'
 import type { DB } from './schema.js'
+import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
 // pg returns int8/numeric as strings; the rest of the code expects numbers, as SQLite gives.
 pg.types.setTypeParser(20, Number)
@@ -19,6 +23,17 @@ export interface Database {
   /** Cheap liveness probe for /api/health. */
   ping(): Promise<boolean>
   close(): Promise<void>
+}
+
+const sqliteHandles = new WeakMap<Kysely<DB>, SQLite.Database>()
+
+/**
+ * The better-sqlite3 connection behind a Kysely instance (SQLite only). Repositories use it for
+ * hot paths with cached prepared statements, and only inside a Kysely transaction, which holds
+ * Kysely's connection mutex so nothing else runs on the connection meanwhile.
+ */
+export function sqliteHandle(db: Kysely<DB>): SQLite.Database | undefined {
+  return sqliteHandles.get(db)
 }
 
 export interface DatabaseOptions {
@@ -50,7 +65,18 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // Ingestion touches the newest leaf page of every series: keep those in cache (64 MiB).
     sqlite.pragma('cache_size = -65536')
     sqlite.pragma('temp_store = MEMORY')
+    // Rollup upserts merge histograms in SQL ("upserts that add"), so ingestion reads nothing back.
+    sqlite.function('wiu_hist_merge', { deterministic: true }, (a: unknown, b: unknown) =>
+      Buffer.from(mergeEncoded(a as Uint8Array | null, b as Uint8Array | null)),
+    )
+    // Reads merge histograms in SQL too: one merged blob per group instead of a row per bucket.
+    sqlite.aggregate('wiu_hist_sum', {
+      start: () => newHistogram(),
+      step: (acc: Histogram, blob: unknown) => decodeInto(acc, blob as Uint8Array | null),
+      result: (acc: Histogram) => Buffer.from(encode(acc)),
+    })
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+    sqliteHandles.set(db, sqlite)
   }
   await migrate(db, dialect)
   return {
@@ -71,7 +97,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void> }> = {
   '0001_initial': m0001,
   '0002_timeseries': m0002,
+  '0003_packed_results': m0003,
   '0020_incident_engine': m0020,
+  '0030_alerting': m0030,
+  '0040_server_monitors': m0040,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

@@ -9,12 +9,21 @@ export interface Dialect {
   bigint: ColumnDataType
   double: ColumnDataType
   autoIncrementPk: ColumnDataType
+  /** Binary values (histograms, packed timings): Buffer on both drivers. */
+  blob: ColumnDataType
 }
 
-export const sqliteDialect: Dialect = { name: 'sqlite', bigint: 'bigint', double: 'real', autoIncrementPk: 'integer' }
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  bigint: 'bigint',
+  double: 'real',
+  autoIncrementPk: 'integer',
+  blob: 'blob',
+}
 export const postgresDialect: Dialect = {
   name: 'postgres',
   bigint: 'bigint',
   double: 'double precision',
   autoIncrementPk: 'bigserial',
+  blob: 'bytea',
 }

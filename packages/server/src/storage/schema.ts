@@ -110,6 +110,8 @@ export interface DB {
     /** Packed timing phases, or null. */
     tm: Uint8Array | null
   }
+  /** Past days packed per series (PostgreSQL compaction): `at` = the UTC day's start. */
+  ts_results_packed: { at: number; skey: number; n: number; data: Uint8Array }
   /** Rich details (failure, conditions, TLS, kind details) only when they carry information. */
   ts_result_details: { skey: number; at: number; detail: string }
   ts_rollup_1m: RollupTable
@@ -208,6 +210,143 @@ export interface DB {
     at: number
     kind: string
     data: string | null
+  }
+  // ── Alerting (migration 0030) ──────────────────────────────────────────────────────────────
+  alert_channels: {
+    id: string
+    owner_id: string
+    team_id: string | null
+    name: string
+    kind: string
+    /** JSON of the kind's config; secret fields hold core/crypto tokens. */
+    config: string
+    /** 'en' | 'fr'; null = the owner's language. */
+    locale: string | null
+    /** Per-channel body template (`{{var}}` placeholders), or null for the default rendering. */
+    template: string | null
+    allow_private: number
+    enabled: number
+    created_at: number
+    updated_at: number
+  }
+  alert_rules: {
+    id: string
+    owner_id: string
+    team_id: string | null
+    name: string
+    condition: string
+    /** 'monitor' | 'tag' | 'all' (all of the owner's monitors) | 'probes'. */
+    target_kind: string
+    monitor_id: string | null
+    /** JSON array of tag names (stored; tags do not exist yet, so it matches nothing). */
+    tag_selector: string | null
+    enabled: number
+    /** JSON RuleParams (thresholds, durations, schedule, storm, digest). */
+    params: string
+    created_at: number
+    updated_at: number
+  }
+  alert_rule_channels: { rule_id: string; channel_id: string }
+  alert_templates: {
+    id: string
+    owner_id: string
+    name: string
+    description: string | null
+    check_type: string
+    rows: string
+    created_at: number
+    updated_at: number
+  }
+  /** The decision state of one rule (open episodes, storm counter, pending digest) and its next wake-up. */
+  alert_rule_state: { rule_id: string; state: string; wake_at: number | null; updated_at: number }
+  /** Per monitor: the last result folded per probe, so sampled conditions see each result once. */
+  alert_cursors: { monitor_id: string; state: string; updated_at: number }
+  /** Signals not stored elsewhere that the impact preview replays (flapping started/stopped). */
+  alert_signals: { id: Generated<number>; monitor_id: string | null; kind: string; at: number; data: string | null }
+  /** Outbox and notification log: one row per (subject, rule, channel, event, sequence). */
+  alert_deliveries: {
+    id: string
+    idempotency_key: string
+    owner_id: string
+    rule_id: string | null
+    channel_id: string | null
+    incident_id: string | null
+    monitor_id: string | null
+    subject: string
+    condition: string
+    event: string
+    /** 'send' | 'skip'. */
+    decision: string
+    reason: string | null
+    /** 'pending' | 'sending' | 'sent' | 'failed' | 'skipped'. */
+    status: string
+    /** The message model (JSON) for sends. */
+    payload: string | null
+    attempts: number
+    next_attempt_at: number | null
+    lease_until: number | null
+    claim: string | null
+    last_error: string | null
+    response: string | null
+    created_at: number
+    sent_at: number | null
+    updated_at: number
+  }
+  // ── Server-side monitors (migration 0040) ──────────────────────────────────────────────────
+  heartbeat_monitors: {
+    monitor_id: string
+    slug: string
+    /** 'new' (waiting for the first ping) | 'up' | 'down'. */
+    state: string
+    cause: string | null
+    /** The schedule counts from here (latest success/failure ping, or a maintenance window's end). */
+    anchor_at: number | null
+    last_ping_at: number | null
+    /** Next deadline to evaluate; null when there is nothing to wait for. */
+    due_at: number | null
+    created_at: number
+  }
+  heartbeat_pings: {
+    id: Generated<number>
+    monitor_id: string
+    at: number
+    kind: string
+    exit_status: number | null
+    rid: string | null
+    method: string
+    user_agent: string | null
+    source_ip: string | null
+    body: string | null
+    body_size: number
+    body_truncated: number
+    duration_ms: number | null
+  }
+  heartbeat_runs: {
+    id: string
+    monitor_id: string
+    rid: string | null
+    started_at: number
+    deadline_at: number
+    finished_at: number | null
+    duration_ms: number | null
+    outcome: string
+    late: number
+  }
+  composite_members: {
+    composite_id: string
+    member_id: string
+    weight: number
+    role: string | null
+    created_at: number
+  }
+  manual_states: {
+    id: string
+    monitor_id: string
+    status: string
+    note: string
+    author_id: string | null
+    author_name: string
+    at: number
   }
 }
 

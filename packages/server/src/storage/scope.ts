@@ -3,13 +3,13 @@ import type { RequestContext } from '../core/context.js'
 import type { DB } from './schema.js'
 
 /** Tables whose rows belong to a user and optionally a team. */
-export type OwnedTable = 'monitors'
+export type OwnedTable = 'monitors' | 'alert_channels' | 'alert_rules'
 
 /**
  * THE scoped-query helper: every list or lookup of an owned resource goes through it, so adding
  * teams, roles or scoped API keys changes this function and the policy, not every query.
  */
-export function visibleTo<T extends OwnedTable>(ctx: RequestContext) {
+export function visibleTo<T extends OwnedTable = 'monitors'>(ctx: RequestContext) {
   return (eb: ExpressionBuilder<DB, T>) => {
     if (ctx.isSuperadmin) return eb.lit(true)
     const teamIds = ctx.teams.map((t) => t.teamId)

@@ -14,7 +14,7 @@ export const COMPOSITE_RULES = ['all_up', 'any_up', 'majority_up', 'weighted_up'
 
 export const compositeSettings = {
   rule: z.enum(COMPOSITE_RULES).default('all_up'),
-  /** Degraded (not down) while the up share stays at or above this percentage. */
+  /** While the rule holds, degraded (not up) when the up share of the members falls below this percentage. */
   degraded_below_percent: z.number().min(0).max(100).nullable().default(null),
 }
 

@@ -215,8 +215,7 @@ export async function releaseSuppressed(deps: Deps): Promise<number> {
   let released = 0
   for (const inc of await deps.repos.incidents.listOpenUnpaged()) {
     const monitor = (await deps.repos.monitors.findManyByIds([inc.monitor_id]))[0]
-    if (!monitor || monitor.enabled !== 1) continue
-    if (inc.suppressed === 'grouped') continue
+    if (monitor?.enabled !== 1 || inc.suppressed === 'grouped') continue
     const ctx = await suppressionContext(deps, monitor, now)
     if (ctx.inMaintenance || ctx.parentDown) continue
     const reason = inc.suppressed === 'dependency' ? 'parent recovered, still down' : 'maintenance ended, still down'

@@ -2,10 +2,13 @@ import type { CheckResult, ResultBatch, ResultBatchAck } from '@whatisup/shared'
 import type { Deps } from '../../core/deps.js'
 import { AppError } from '../../core/errors.js'
 import type { ProbeRow } from '../../storage/repositories/index.js'
+import type { IngestItem } from '../../storage/repositories/results.repository.js'
+import { STATUS_CODE } from '../../storage/timeseries/codec.js'
 import { evaluateMonitor } from '../incidents/index.js'
 import { isAssigned } from '../probes/probes.service.js'
-
-const STATUS_CODE = { up: 0, degraded: 1, down: 2 } as const
+import { type DetailMemory, decideDetail } from './detail-policy.js'
+import { maintenanceFlagger } from './maintenance.js'
+import { rawCutoff } from './retention-policy.js'
 
 /**
  * Ingests one batch: validate assignment → store (idempotent on batch_id) → evaluate per monitor.
@@ -26,21 +29,37 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
   // A monitor deleted while its results were in flight: drop those results, keep the rest.
   const kept = batch.results.filter((r) => monitors.has(r.monitor_id))
   const now = deps.clock.now()
-  const { duplicate } = await deps.repos.results.insertBatch(
-    probe.id,
-    batch.batch_id,
-    kept.map((r) => ({
-      monitor_id: r.monitor_id,
-      probe_id: probe.id,
-      checked_at: r.checked_at,
+  const inMaintenance = await maintenanceFlagger(deps)
+  const memory = detailMemory(deps)
+  // Remembered only once the batch is stored: a failed batch must not suppress the next detail.
+  const remembered = new Map<string, DetailMemory>()
+  const items: IngestItem[] = kept.map((r) => {
+    const m = monitors.get(r.monitor_id)!
+    const key = `${probe.id}:${r.monitor_id}`
+    const decided = decideDetail(r, remembered.get(key) ?? memory.get(key))
+    if (decided.memory) remembered.set(key, decided.memory)
+    return {
+      monitorId: r.monitor_id,
+      at: r.checked_at,
       status: STATUS_CODE[r.status],
-      latency_ms: r.latency_ms,
-      http_status: r.http_status ?? null,
-      detail: detailJson(r),
-    })),
+      maintenance: inMaintenance(m, r.checked_at),
+      latencyMs: r.latency_ms,
+      httpStatus: r.http_status ?? null,
+      timings: r.timings ?? null,
+      detail: decided.detail,
+    }
+  })
+  // Raw rows and rollups are written in one transaction; results past raw retention only roll up.
+  const { duplicate } = await deps.repos.results.ingest({
+    probeId: probe.id,
+    networkType: probe.network_type,
+    batchId: batch.batch_id,
     now,
-  )
+    rawCutoff: rawCutoff(deps.config, now),
+    items,
+  })
   if (duplicate) return { accepted: 0, duplicate: true }
+  for (const [k, v] of remembered) memory.set(k, v)
   await deps.repos.probes.update(probe.id, { last_seen_at: now })
 
   const byMonitor = new Map<string, CheckResult[]>()
@@ -57,15 +76,13 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
   return { accepted: kept.length, duplicate: false }
 }
 
-function detailJson(r: CheckResult): string | null {
-  const d: Record<string, unknown> = {}
-  if (r.timings) d.timings = r.timings
-  if (r.failure) d.failure = r.failure
-  if (r.tls) d.tls = r.tls
-  if (r.remote_address) d.remote_address = r.remote_address
-  if (r.final_url) d.final_url = r.final_url
-  if (r.redirect_count) d.redirect_count = r.redirect_count
-  if (r.conditions?.length) d.conditions = r.conditions
-  if (r.details) d.details = r.details
-  return Object.keys(d).length === 0 ? null : JSON.stringify(d)
+const memories = new WeakMap<Deps, Map<string, DetailMemory>>()
+/** Per probe × monitor: the facts last stored, so unchanged details are not stored again. */
+function detailMemory(deps: Deps): Map<string, DetailMemory> {
+  let m = memories.get(deps)
+  if (!m) {
+    m = new Map()
+    memories.set(deps, m)
+  }
+  return m
 }

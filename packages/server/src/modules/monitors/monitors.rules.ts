@@ -4,18 +4,19 @@ import {
   type ErrorIssue,
   KINDS,
   type MonitorConfig,
-  SERVER_KINDS,
   type SimpleAssertions,
   validateConditions,
 } from '@whatisup/shared'
 import type { z } from 'zod'
 import { AppError } from '../../core/errors.js'
+import { scheduleError } from '../heartbeats/index.js'
 
 /**
  * Server-side kinds nothing evaluates yet: accepting them would store monitors that stay "unknown"
- * forever. The engineer who adds a kind's engine removes it from this set.
+ * forever. The engineer who adds a kind's engine removes it from this set. (Heartbeat, composite
+ * and manual are evaluated by modules/heartbeats, composite and manual.)
  */
-const NOT_YET_AVAILABLE: ReadonlySet<CheckKind> = new Set<CheckKind>(SERVER_KINDS)
+const NOT_YET_AVAILABLE: ReadonlySet<CheckKind> = new Set<CheckKind>([])
 
 /**
  * Rules the shared schema cannot know: kinds this server cannot run yet, and the http form's
@@ -30,6 +31,10 @@ export function kindRuleIssues(c: MonitorConfig): ErrorIssue[] {
         message: `${c.check_type} monitors are not available yet: the server does not evaluate them so far`,
       },
     ]
+  }
+  if (c.check_type === 'heartbeat') {
+    const e = scheduleError(c)
+    return e ? [{ path: `body.${e.field}`, message: e.message }] : []
   }
   if (c.check_type !== 'http') return []
   const fields: [string, SimpleAssertions][] = []

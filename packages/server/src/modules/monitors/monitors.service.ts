@@ -15,6 +15,7 @@ import { notFound } from '../../core/errors.js'
 import { newId } from '../../core/ids.js'
 import type { IncidentRow, MonitorWithState, ResultRow } from '../../storage/repositories/index.js'
 import { authorize } from '../policy/policy.js'
+import { serverMonitorFields, syncServerMonitor } from '../server-monitors/index.js'
 import { storedConfig, toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
 import { bodyIssues, kindRuleIssues, secretScope, validationError } from './monitors.rules.js'
 import { monitorSecretKey, sealSecrets } from './monitors.secrets.js'
@@ -42,12 +43,19 @@ export async function createMonitor(deps: Deps, ctx: RequestContext, input: Moni
     created_at: now,
     updated_at: now,
   })
+  await syncServerMonitor(deps, id, null)
   deps.events.emit('MonitorCreated', { monitorId: id, ownerId: ctx.userId })
   return getMonitor(deps, ctx, id)
 }
 
 export async function getMonitor(deps: Deps, ctx: RequestContext, id: string): Promise<Monitor> {
-  return toMonitorOut(await loadVisible(deps, ctx, id))
+  return (await withServerFields(deps, [await loadVisible(deps, ctx, id)]))[0] as Monitor
+}
+
+/** Monitor outputs, with the fields server-side kinds add (a heartbeat's ping URL and next ping). */
+async function withServerFields(deps: Deps, rows: MonitorWithState[]): Promise<Monitor[]> {
+  const extra = await serverMonitorFields(deps, rows)
+  return rows.map((r) => Object.assign(toMonitorOut(r), extra.get(r.id)))
 }
 
 export async function listMonitors(
@@ -56,7 +64,7 @@ export async function listMonitors(
   q: { limit: number; offset: number; enabled?: boolean | undefined; q?: string | undefined },
 ): Promise<{ items: Monitor[]; total: number }> {
   const { rows, total } = await deps.repos.monitors.list(ctx, q)
-  return { items: rows.map(toMonitorOut), total }
+  return { items: await withServerFields(deps, rows), total }
 }
 
 /**
@@ -95,6 +103,7 @@ export async function updateMonitor(
   const now = deps.clock.now()
   await deps.repos.monitors.update(id, { ...toRowFields(sealed as MonitorConfig), updated_at: now })
   if (current.enabled !== 1 && merged.data.enabled) await onResumed(deps, id, now)
+  await syncServerMonitor(deps, id, current)
   deps.events.emit('MonitorUpdated', { monitorId: id, ownerId: current.owner_id })
   return getMonitor(deps, ctx, id)
 }

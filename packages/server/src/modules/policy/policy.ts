@@ -10,6 +10,11 @@ export type Action =
   | 'probe:read'
   | 'probe:register'
   | 'probe:manage'
+  | 'alert:read'
+  | 'alert:manage'
+  | 'alert:private_targets'
+  | 'alert:probe_rules'
+  | 'alert_template:manage'
 
 export interface OwnedResource {
   owner_id: string
@@ -37,6 +42,19 @@ export function can(ctx: RequestContext, action: Action, resource?: OwnedResourc
       return false
     case 'monitor:create':
       return ctx.canCreateMonitors
+    // Reaching private addresses, rules about the probe fleet and shared templates are superadmin's.
+    case 'alert:private_targets':
+    case 'alert:probe_rules':
+    case 'alert_template:manage':
+      return false
+    case 'alert:read':
+    case 'alert:manage': {
+      if (!resource) return true
+      if (resource.owner_id === ctx.userId) return true
+      const membership = ctx.teams.find((t) => t.teamId === resource.team_id)
+      const needed = action === 'alert:read' ? 'viewer' : 'editor'
+      return membership !== undefined && ROLE_LEVEL[membership.role] >= ROLE_LEVEL[needed]
+    }
     case 'monitor:read':
     case 'monitor:update':
     case 'monitor:delete': {

@@ -1,2 +1,6 @@
+export type { CommandHub } from './command-hub.js'
+export { MemoryCommandHub, useCommandHub } from './command-hub.js'
+export { commandRoutes } from './commands.routes.js'
+export { type CheckRequest, requestChecks } from './commands.service.js'
 export { probeRoutes } from './probes.routes.js'
 export { ensureEmbeddedProbe, toProbeOut } from './probes.service.js'

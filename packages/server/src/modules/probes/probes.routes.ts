@@ -7,15 +7,13 @@ import {
   ResultBatchAckSchema,
   ResultBatchSchema,
 } from '@whatisup/shared'
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Deps } from '../../core/deps.js'
 import { requireUser } from '../../http/auth-hook.js'
-import type { ProbeRow } from '../../storage/repositories/index.js'
 import { ingestBatch } from '../ingestion/ingestion.service.js'
+import { requireProbe as probeAuth } from './probe-auth.js'
 import {
-  authenticateProbe,
   deleteProbe,
   getProbe,
   heartbeat,
@@ -25,22 +23,12 @@ import {
   updateProbe,
 } from './probes.service.js'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    probe: ProbeRow
-  }
-}
-
 const tags = ['probes']
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) })
 const ProbeKeyHeader = z.object({ 'x-probe-api-key': z.string().max(200).optional() })
 
 export function probeRoutes(deps: Deps): FastifyPluginAsyncZod {
-  // Probe auth runs before body validation, so a wrong key is a 401 whatever the body holds.
-  const requireProbe = async (req: FastifyRequest) => {
-    const key = req.headers['x-probe-api-key']
-    req.probe = await authenticateProbe(deps, Array.isArray(key) ? key[0] : key)
-  }
+  const requireProbe = probeAuth(deps)
   return async (app) => {
     app.get(
       '/',

@@ -117,6 +117,10 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
     .addColumn('opened_at', ts, (c) => c.notNull())
     .addColumn('resolved_at', ts)
     .execute()
-  await db.schema.createIndex('ix_incident_groups_open').on('incident_groups').columns(['owner_id', 'resolved_at']).execute()
+  await db.schema
+    .createIndex('ix_incident_groups_open')
+    .on('incident_groups')
+    .columns(['owner_id', 'resolved_at'])
+    .execute()
   await db.schema.createIndex('ix_incidents_open').on('incidents').columns(['resolved_at', 'started_at']).execute()
 }

@@ -1,0 +1,570 @@
+// `npm run bench:storage -- [flags]`: time-series storage benchmark (issue 7).
+//
+// For each dialect and each size: generates N monitors × P probes × D days of results at a 60 s
+// interval directly into a fresh store (raw rows in time order, as ingestion writes them, plus
+// their rollups), then measures p50/p95 of the requests a user waits for, ingestion through the
+// real path (`ingestBatch`: assignment check, raw insert + rollups in one transaction, incident
+// evaluation), and bytes per stored result. Prints a table and writes bench/results/storage.json.
+//
+//   --dialects sqlite,postgres   which stores (PostgreSQL: WIU_BENCH_PG_URL or WIU_TEST_PG_URL)
+//   --sizes 1e6,2e7              stored results per run (history length follows from N × P)
+//   --monitors 100 --probes 3    N and P
+//   --requests 200               requests per measured endpoint
+//   --ingest 150000              results ingested through the real path per run
+//   --batch 500                  results per batch (the probe agent's MAX_BATCH_RESULTS)
+//   --out bench/results/storage.json
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { FakeClock } from '@whatisup/shared'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { pino } from 'pino'
+import { buildApp } from '../packages/server/src/app.js'
+import { loadConfig } from '../packages/server/src/config/config.js'
+import { createDeps } from '../packages/server/src/core/create-deps.js'
+import type { Deps } from '../packages/server/src/core/deps.js'
+import { newId } from '../packages/server/src/core/ids.js'
+import { compactRawDays } from '../packages/server/src/jobs/compaction.js'
+import { hashPassword } from '../packages/server/src/modules/auth/index.js'
+import { ingestBatch } from '../packages/server/src/modules/ingestion/ingestion.service.js'
+import { sqliteHandle } from '../packages/server/src/storage/db.js'
+import {
+  addConsensus,
+  insertRollups,
+  putConsensusMinutes,
+} from '../packages/server/src/storage/repositories/rollup-writer.js'
+import {
+  bucketOf,
+  DAY_MS,
+  MINUTE_MS,
+  TIER_RETENTION_MS,
+  TIERS,
+} from '../packages/server/src/storage/timeseries/buckets.js'
+import { packCode, packTimings, type StatusCode, toTenths } from '../packages/server/src/storage/timeseries/codec.js'
+import { createDayPartitions } from '../packages/server/src/storage/timeseries/partitions.js'
+import { accumulate, consensusFromPoints, type NetCode } from '../packages/server/src/storage/timeseries/rollup.js'
+
+const { values: flags } = parseArgs({
+  options: {
+    dialects: { type: 'string', default: 'sqlite,postgres' },
+    sizes: { type: 'string', default: '1e6,2e7' },
+    monitors: { type: 'string', default: '100' },
+    probes: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '200' },
+    ingest: { type: 'string', default: '150000' },
+    batch: { type: 'string', default: '500' },
+    out: { type: 'string', default: 'bench/results/storage.json' },
+  },
+})
+const N = Number(flags.monitors)
+const P = Number(flags.probes)
+const REQUESTS = Number(flags.requests)
+const INGEST = Number(flags.ingest)
+const BATCH = Number(flags.batch)
+const PG_URL =
+  process.env.WIU_BENCH_PG_URL ?? process.env.WIU_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const NOW = Date.UTC(2026, 5, 1, 12, 0, 0)
+
+/** mulberry32 */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const rand = prng(2026)
+function latencyMs(base: number): number {
+  const u = Math.max(1e-9, rand())
+  const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand())
+  return Math.round(base * Math.exp(0.35 * normal) * 10) / 10
+}
+
+interface Store {
+  deps: Deps
+  app: Awaited<ReturnType<typeof buildApp>>
+  clock: FakeClock
+  token: string
+  monitors: { id: string; base: number }[]
+  probes: { id: string; key: string; net: 'internal' | 'external' }[]
+  close(): Promise<void>
+}
+
+async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
+  const dir = mkdtempSync(join(tmpdir(), 'wiu-bench-'))
+  let url = join(dir, 'bench.db')
+  let drop = async () => {}
+  if (dialect === 'postgres') {
+    const name = `wiu_bench_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: PG_URL })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const u = new URL(PG_URL)
+    u.pathname = `/${name}`
+    url = u.toString()
+    drop = async () => {
+      const c = new pg.Client({ connectionString: PG_URL })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    }
+  }
+  const config = loadConfig({
+    ENVIRONMENT: 'test',
+    SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    EMBEDDED_PROBE: 'false',
+    WEB_DIST_DIR: join(dir, 'no-web'),
+    DATA_RETENTION_DAYS: '0',
+  })
+  const clock = new FakeClock(NOW)
+  const deps = await createDeps(config, { clock, log: pino({ level: 'silent' }), databaseUrl: url })
+  const app = await buildApp(deps)
+  await app.ready()
+  const password = 'bench-password-1'
+  await deps.repos.users.insert({
+    id: newId(NOW),
+    email: 'bench@example.test',
+    username: 'bench',
+    full_name: null,
+    password_hash: await hashPassword(password),
+    is_superadmin: 1,
+    is_active: 1,
+    can_create_monitors: 1,
+    timezone: null,
+    language: null,
+    created_at: NOW,
+    updated_at: NOW,
+  })
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'bench', password },
+  })
+  const token = (login.json() as { access_token: string }).access_token
+  const auth = { authorization: `Bearer ${token}` }
+  const probes: Store['probes'] = []
+  for (let i = 0; i < P; i++) {
+    const net = i === P - 1 && P > 1 ? 'internal' : 'external'
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/probes/register',
+      headers: auth,
+      payload: { name: `bench-probe-${i}`, network_type: net },
+    })
+    const body = r.json() as { id: string; api_key: string }
+    probes.push({ id: body.id, key: body.api_key, net })
+  }
+  const monitors: Store['monitors'] = []
+  for (let i = 0; i < N; i++) {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/monitors',
+      headers: auth,
+      payload: {
+        name: `bench ${String(i).padStart(4, '0')}`,
+        url: `https://svc-${i}.example.test/health`,
+        interval_seconds: 60,
+      },
+    })
+    monitors.push({ id: (r.json() as { id: string }).id, base: 20 + (i % 17) * 15 })
+  }
+  return {
+    deps,
+    app,
+    clock,
+    token,
+    monitors,
+    probes,
+    async close() {
+      await app.close()
+      await deps.database.close()
+      await drop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Raw rows of every series for one day, in time order (as ingestion interleaves them), plus rollups. */
+async function loadHistory(s: Store, days: number): Promise<number> {
+  const db = s.deps.database.db
+  const mk = await s.deps.repos.series.monitorKeys(s.monitors.map((m) => m.id))
+  const series: { mkey: number; skey: number; net: NetCode; base: number; probe: number }[] = []
+  for (const [pi, p] of s.probes.entries()) {
+    const net: NetCode = p.net === 'internal' ? 1 : 0
+    const sk = await s.deps.repos.series.seriesKeys([...mk.values()], p.id, net, NOW)
+    for (const m of s.monitors) {
+      const mkey = mk.get(m.id)!
+      series.push({ mkey, skey: sk.get(mkey)!, net, base: m.base + pi * 8, probe: pi })
+    }
+  }
+  const minuteHorizon = Math.floor((NOW - TIER_RETENTION_MS['1m']) / MINUTE_MS) + 60
+  const hourHorizon = Math.floor((NOW - TIER_RETENTION_MS['1h']) / MINUTE_MS)
+  const start = NOW - Math.round(days * DAY_MS)
+  let total = 0
+  // Outages: each series is down for a few minutes now and then; some are regional (one probe).
+  const outageUntil = new Map<number, number>()
+  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day < NOW; day += DAY_MS) {
+    const from = Math.max(day, start)
+    const to = Math.min(day + DAY_MS, NOW)
+    if (s.deps.repos.storage.dialect === 'postgres') await createDayPartitions(db as never, [day])
+    const pts: {
+      skey: number
+      mkey: number
+      net: NetCode
+      at: number
+      status: StatusCode
+      maintenance: boolean
+      lat: number
+      phases: number[] | null
+      code: number
+      tm: Buffer | null
+    }[] = []
+    for (let minute = Math.ceil(from / MINUTE_MS) * MINUTE_MS; minute < to; minute += MINUTE_MS) {
+      for (const se of series) {
+        const at = minute + ((se.skey * 7919) % 60_000)
+        if (at >= to) continue
+        if (rand() < 0.0005) outageUntil.set(se.skey, at + Math.floor(rand() * 20) * MINUTE_MS)
+        const down = (outageUntil.get(se.skey) ?? 0) > at
+        const status: StatusCode = down ? 2 : rand() < 0.01 ? 1 : 0
+        const lat = down ? 10_000 : latencyMs(se.base)
+        const t = down
+          ? { dns_ms: 1 }
+          : { dns_ms: 0.8, connect_ms: lat * 0.2, tls_ms: lat * 0.3, ttfb_ms: lat * 0.45, transfer_ms: lat * 0.05 }
+        const tm = packTimings(t)
+        pts.push({
+          skey: se.skey,
+          mkey: se.mkey,
+          net: se.net,
+          at,
+          status,
+          maintenance: false,
+          lat: toTenths(lat),
+          phases: null,
+          code: packCode(status, false, down ? 503 : 200),
+          tm: tm ? Buffer.from(tm) : null,
+        })
+      }
+    }
+    pts.sort((a, b) => a.at - b.at)
+    total += pts.length
+    await db.transaction().execute(async (tx) => {
+      const details = pts
+        .filter((p) => p.status === 2)
+        .map((p) => ({
+          skey: p.skey,
+          at: p.at,
+          detail: '{"failure":{"phase":"response","message":"status 503 not accepted"}}',
+        }))
+      const h = sqliteHandle(db)
+      if (h) {
+        // Bulk load: prepared statements on SQLite's connection, inside Kysely's transaction.
+        const ins = h.prepare('insert into ts_results (at, skey, lat, code, tm) values (?, ?, ?, ?, ?)')
+        for (const p of pts) ins.run(p.at, p.skey, p.lat, p.code, p.tm)
+        const det = h.prepare('insert into ts_result_details (skey, at, detail) values (?, ?, ?)')
+        for (const d of details) det.run(d.skey, d.at, d.detail)
+      } else {
+        // PostgreSQL: one statement per 20 000 rows through unnest (arrays as parameters).
+        for (let i = 0; i < pts.length; i += 20_000) {
+          const c = pts.slice(i, i + 20_000)
+          await sql`insert into ts_results (at, skey, lat, code, tm)
+            select * from unnest(${c.map((p) => p.at)}::int8[], ${c.map((p) => p.skey)}::int4[],
+              ${c.map((p) => p.lat)}::int4[], ${c.map((p) => p.code)}::int2[], ${c.map((p) => p.tm)}::bytea[])`.execute(
+            tx,
+          )
+        }
+        if (details.length > 0)
+          await sql`insert into ts_result_details (skey, at, detail)
+            select * from unnest(${details.map((d) => d.skey)}::int4[], ${details.map((d) => d.at)}::int8[],
+              ${details.map((d) => d.detail)}::text[])`.execute(tx)
+      }
+      for (const tier of TIERS) {
+        // Only what each tier keeps: the minute tier covers the last 48 h.
+        const horizon = tier === '1d' ? -Infinity : (tier === '1m' ? minuteHorizon : hourHorizon) * MINUTE_MS
+        const kept = horizon === -Infinity ? pts : pts.filter((p) => p.at >= horizon)
+        if (kept.length > 0) await insertRollups(tx, tier, [...accumulate(kept, (at) => bucketOf(at, tier)).values()])
+      }
+      const byMonitor = new Map<number, typeof pts>()
+      for (const p of pts) {
+        const l = byMonitor.get(p.mkey)
+        if (l) l.push(p)
+        else byMonitor.set(p.mkey, [p])
+      }
+      for (const [mkey, mp] of byMonitor) {
+        const c = consensusFromPoints(mp)
+        if (c.minutes.size === 0) continue
+        await putConsensusMinutes(
+          tx,
+          [...c.minutes.values()]
+            .filter((m) => m.minute >= minuteHorizon)
+            .map((m) => ({ mkey, net: m.net, bucket: m.minute, state: m.state })),
+        )
+        await addConsensus(
+          tx,
+          '1h',
+          [...c.hours.values()].filter((h) => h.bucket >= hourHorizon).map((h) => ({ mkey, ...h })),
+          'insert',
+        )
+        await addConsensus(
+          tx,
+          '1d',
+          [...c.days.values()].map((d) => ({ mkey, ...d })),
+          'insert',
+        )
+      }
+    })
+    process.stdout.write(`\r  loaded ${(total / 1e6).toFixed(2)} M results`)
+  }
+  process.stdout.write('\n')
+  return total
+}
+
+function pct(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? Number.NaN
+}
+
+async function measure(
+  s: Store,
+  name: string,
+  url: (i: number) => string,
+): Promise<{ name: string; p50: number; p95: number }> {
+  const headers = { authorization: `Bearer ${s.token}` }
+  for (let i = 0; i < 10; i++) await s.app.inject({ method: 'GET', url: url(i), headers }) // warm-up
+  const times: number[] = []
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now()
+    const r = await s.app.inject({ method: 'GET', url: url(i), headers })
+    times.push(performance.now() - t0)
+    if (r.statusCode !== 200) throw new Error(`${name}: ${r.statusCode} ${r.body.slice(0, 200)}`)
+  }
+  return { name, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)) }
+}
+const round = (v: number, dp = 2) => Math.round(v * 10 ** dp) / 10 ** dp
+
+async function measureReads(s: Store) {
+  const ids = s.monitors.map((m) => m.id)
+  const pick = (i: number) => ids[(i * 37) % ids.length]!
+  const iso = (ms: number) => new Date(ms).toISOString()
+  return [
+    await measure(s, 'monitors list (100)', () => '/api/v1/monitors?limit=100'),
+    await measure(
+      s,
+      'list stats (100: 24 h uptime, p95, sparkline)',
+      () => `/api/v1/analytics/monitors?ids=${ids.slice(0, 100).join(',')}`,
+    ),
+    await measure(s, 'monitor detail 30 d (chart series)', (i) => `/api/v1/monitors/${pick(i)}/series?hours=720`),
+    await measure(s, 'uptime 90 d', (i) => `/api/v1/monitors/${pick(i)}/uptime?hours=2160`),
+    await measure(
+      s,
+      'SLA report 1 y',
+      (i) => `/api/v1/monitors/${pick(i)}/report?from=${iso(NOW - 365 * DAY_MS)}&to=${iso(NOW)}`,
+    ),
+  ]
+}
+
+/** Results through ingestBatch, one batch in flight per probe, the probes concurrently. */
+async function measureIngestion(
+  s: Store,
+  count: number,
+  path: 'full' | 'storage',
+): Promise<{ resultsPerSecond: number; results: number; seconds: number; storageSeconds: number }> {
+  const probes = await Promise.all(s.probes.map((p) => s.deps.repos.probes.findById(p.id)))
+  const perProbe = Math.ceil(count / probes.length)
+  const base = s.clock.now()
+  const queues = probes.map((probe, pi) => {
+    const batches: { batch_id: string; results: Parameters<typeof ingestBatch>[2]['results'] }[] = []
+    let open: Parameters<typeof ingestBatch>[2]['results'] = []
+    for (let k = 0; k < perProbe; k++) {
+      const m = s.monitors[k % s.monitors.length]!
+      const round = Math.floor(k / s.monitors.length)
+      const at = base + (round + 1) * MINUTE_MS + (k % 60) * 1000
+      const latency = latencyMs(m.base + pi * 8)
+      open.push({
+        monitor_id: m.id,
+        checked_at: at,
+        status: 'up',
+        latency_ms: latency,
+        http_status: 200,
+        timings: {
+          dns_ms: 0.8,
+          connect_ms: latency * 0.2,
+          tls_ms: latency * 0.3,
+          ttfb_ms: latency * 0.45,
+          transfer_ms: latency * 0.05,
+        },
+        tls: {
+          valid_to: NOW + 80 * DAY_MS,
+          days_remaining: 80,
+          authorized: true,
+          issuer: 'Bench CA',
+          fingerprint256: 'AB:CD',
+        },
+        remote_address: '203.0.113.7',
+      })
+      if (open.length === BATCH) {
+        batches.push({ batch_id: `bench-${pi}-${batches.length}`, results: open })
+        open = []
+      }
+    }
+    if (open.length > 0) batches.push({ batch_id: `bench-${pi}-${batches.length}`, results: open })
+    return { probe: probe!, batches }
+  })
+  // Time spent in the storage half, to tell it apart from evaluation in the full path.
+  const repo = s.deps.repos.results
+  const original = repo.ingest.bind(repo)
+  let storageMs = 0
+  repo.ingest = async (input) => {
+    const a = performance.now()
+    try {
+      return await original(input)
+    } finally {
+      storageMs += performance.now() - a
+    }
+  }
+  const t0 = performance.now()
+  let done = 0
+  await Promise.all(
+    queues.map(async (q) => {
+      for (const b of q.batches) {
+        // Time moves with the results, so the evaluator sees them as fresh (its full path).
+        const last = b.results[b.results.length - 1]!.checked_at
+        if (last > s.clock.now()) s.clock.advance(last - s.clock.now())
+        if (path === 'full') {
+          const ack = await ingestBatch(s.deps, q.probe, b)
+          if (process.env.DBG) console.log(q.probe.name, b.batch_id, ack)
+          done += ack.accepted
+        } else {
+          // The storage half of ingestBatch alone: raw insert + rollups in one transaction.
+          await s.deps.repos.results.ingest({
+            probeId: q.probe.id,
+            networkType: q.probe.network_type,
+            batchId: `${b.batch_id}-s`,
+            now: s.clock.now(),
+            rawCutoff: -Infinity,
+            items: b.results.map((r) => ({
+              monitorId: r.monitor_id,
+              at: r.checked_at,
+              status: 0,
+              maintenance: false,
+              latencyMs: r.latency_ms,
+              httpStatus: 200,
+              timings: r.timings ?? null,
+              detail: null,
+            })),
+          })
+          done += b.results.length
+        }
+      }
+    }),
+  )
+  const seconds = (performance.now() - t0) / 1000
+  repo.ingest = original
+  return {
+    storageSeconds: round(storageMs / 1000),
+    resultsPerSecond: Math.round(done / seconds),
+    results: done,
+    seconds: round(seconds),
+  }
+}
+
+async function sizes(s: Store, results: number) {
+  const t = await s.deps.repos.storage.tableBytes([
+    'ts_results',
+    'ts_results_packed',
+    'ts_result_details',
+    'ts_rollup_1m',
+    'ts_rollup_1h',
+    'ts_rollup_1d',
+    'ts_consensus_1m',
+    'ts_consensus_1h',
+    'ts_consensus_1d',
+  ])
+  const raw = (t.ts_results ?? 0) + (t.ts_results_packed ?? 0) + (t.ts_result_details ?? 0)
+  const rollups = Object.entries(t)
+    .filter(([k]) => !k.startsWith('ts_result'))
+    .reduce((n, [, v]) => n + v, 0)
+  return {
+    rawBytesPerResult: round(raw / results, 1),
+    resultsTableBytesPerResult: round(((t.ts_results ?? 0) + (t.ts_results_packed ?? 0)) / results, 1),
+    rollupBytesPerResult: round(rollups / results, 1),
+    databaseBytes: await s.deps.repos.storage.sizeBytes(),
+    tables: t,
+  }
+}
+
+const runs: unknown[] = []
+for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
+  for (const size of flags.sizes.split(',').map(Number)) {
+    const days = size / (N * P * 1440)
+    console.log(
+      `\n${dialect}: ${N} monitors × ${P} probes × ${days.toFixed(2)} days = ${size.toExponential(1)} results (load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+    )
+    const s = await openStore(dialect)
+    try {
+      const t0 = performance.now()
+      const stored = await loadHistory(s, days)
+      const loadSeconds = round((performance.now() - t0) / 1000, 1)
+      let compaction: { seconds: number; days: number; results: number } | null = null
+      if (dialect === 'postgres') {
+        // Steady state: past days packed by the storage job, statistics fresh.
+        const c0 = performance.now()
+        const c = await compactRawDays(s.deps)
+        compaction = { seconds: round((performance.now() - c0) / 1000, 1), days: c.days.length, results: c.results }
+        console.log(`  compaction: ${c.results} results of ${c.days.length} days packed in ${compaction.seconds} s`)
+        await sql`vacuum analyze`.execute(s.deps.database.db)
+      }
+      const reads = await measureReads(s)
+      for (const r of reads)
+        console.log(`  ${r.name.padEnd(48)} p50 ${String(r.p50).padStart(7)} ms   p95 ${String(r.p95).padStart(7)} ms`)
+      const loadBefore = loadavg()[0]
+      const ingestStorage = await measureIngestion(s, INGEST, 'storage')
+      console.log(
+        `  ingestion, storage path (raw + rollups, batches of ${BATCH})   ${ingestStorage.resultsPerSecond} results/s (${ingestStorage.results} in ${ingestStorage.seconds} s)`,
+      )
+      const ingest = await measureIngestion(s, INGEST, 'full')
+      console.log(
+        `  ingestion, full path (+ assignment, incident evaluation)  ${ingest.resultsPerSecond} results/s (${ingest.results} in ${ingest.seconds} s, of which storage ${ingest.storageSeconds} s)`,
+      )
+      const sz = await sizes(s, stored + ingest.results + ingestStorage.results)
+      console.log(
+        `  raw bytes/result ${sz.rawBytesPerResult} (results table ${sz.resultsTableBytesPerResult}), rollups ${sz.rollupBytesPerResult} bytes/result, database ${(sz.databaseBytes / 1e6).toFixed(0)} MB`,
+      )
+      runs.push({
+        dialect,
+        compaction,
+        size,
+        stored,
+        days: round(days, 2),
+        loadSeconds,
+        reads,
+        ingestStorage,
+        ingest,
+        sizes: sz,
+        load1m: loadBefore,
+      })
+    } finally {
+      await s.close()
+    }
+  }
+}
+
+const out = {
+  when: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, load: loadavg() },
+  settings: { monitors: N, probes: P, requests: REQUESTS, ingest: INGEST, batch: BATCH },
+  runs,
+}
+mkdirSync('bench/results', { recursive: true })
+writeFileSync(flags.out, `${JSON.stringify(out, null, 2)}\n`)
+console.log(`\nwritten to ${flags.out}`)

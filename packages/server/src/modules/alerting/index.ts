@@ -1,0 +1,6 @@
+export { alertingRoutes } from './alerting.routes.js'
+export { CHANNEL_DRIVERS, CHANNEL_KINDS, type ChannelDriver, type ChannelKind } from './channels/index.js'
+export { type AlertInput, decideNotifications, emptyRuleState, type Outcome, type RuleState } from './decide.js'
+export { DeliveryWorker, startDeliveryWorker, type WorkerOptions } from './delivery/worker.js'
+export { alertingEngine } from './engine.js'
+export { ALERT_CONDITIONS, type AlertCondition, type RuleSpec } from './types.js'

@@ -1,0 +1,5 @@
+export { analyticsPlugin } from './analytics.routes.js'
+export { type ListStats, listStats } from './list-stats.service.js'
+export { BURN_ALERTS, type BurnWindow, burnAlerts, burnRate } from './slo.js'
+export { evaluateSlo } from './slo.service.js'
+export { computeUptime } from './uptime.service.js'

@@ -1,0 +1,5 @@
+export { type HeartbeatFields, heartbeatFields } from './heartbeats.queries.js'
+export { heartbeatRoutes, pingRoutes } from './heartbeats.routes.js'
+export { checkDeadlines, heartbeatTimers, startHeartbeats, syncHeartbeat } from './heartbeats.service.js'
+export { PING_BODY_LIMIT, PING_LIMIT_PER_IP, PING_LIMIT_PER_SLUG } from './pings.service.js'
+export { type HeartbeatSchedule, nextExpected, scheduleError, scheduleOf } from './schedule.js'

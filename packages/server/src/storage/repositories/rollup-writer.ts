@@ -1,0 +1,191 @@
+import { type Kysely, PostgresAdapter, sql } from 'kysely'
+import type { DB } from '../schema.js'
+import type { Tier } from '../timeseries/buckets.js'
+import { decodeInto, encode, mergeInto, newHistogram } from '../timeseries/histogram.js'
+import type { MinuteCounts, RollupAcc } from '../timeseries/rollup.js'
+
+/**
+ * SQL for maintaining rollups, shared by ingestion (incremental: counters add, histograms are
+ * read, merged and written back) and the rebuild command (replace). Callers hold the monitors'
+ * write lock (`lockMonitors`) so the read-merge-write of a histogram cannot interleave.
+ */
+export type RollupTableName = 'ts_rollup_1m' | 'ts_rollup_1h' | 'ts_rollup_1d'
+export const rollupTable = (tier: Tier): RollupTableName => `ts_rollup_${tier}`
+export const consensusTable = (tier: '1h' | '1d') => `ts_consensus_${tier}` as const
+
+/** Rows per statement: below both engines' bound-parameter limits (19 columns a row). */
+const CHUNK = 1000
+
+export const isPostgres = (db: Kysely<DB>): boolean => db.getExecutor().adapter instanceof PostgresAdapter
+
+/**
+ * One writer per monitor across replicas on PostgreSQL (transaction-scoped advisory locks, taken
+ * in key order so two batches cannot deadlock). SQLite has a single writer already.
+ */
+export async function lockMonitors(tx: Kysely<DB>, mkeys: readonly number[]): Promise<void> {
+  if (!isPostgres(tx) || mkeys.length === 0) return
+  const sorted = [...new Set(mkeys)].sort((a, b) => a - b)
+  await sql`select pg_advisory_xact_lock(${0x57495500}, k) from (select unnest(${sql.val(sorted)}::int[]) as k order by 1) s`.execute(
+    tx,
+  )
+}
+
+export interface RollupGroup {
+  skey: number
+  bucket: number
+  acc: RollupAcc
+}
+
+/** Existing histograms for the groups' keys, as a map `skey:bucket` → blob. */
+async function readHists(tx: Kysely<DB>, table: RollupTableName, groups: readonly RollupGroup[]) {
+  const out = new Map<string, Uint8Array>()
+  const skeys = [...new Set(groups.map((g) => g.skey))]
+  const buckets = [...new Set(groups.map((g) => g.bucket))]
+  for (let i = 0; i < skeys.length; i += CHUNK) {
+    const rows = await tx
+      .selectFrom(table as 'ts_rollup_1m')
+      .select(['skey', 'bucket', 'hist'])
+      .where('skey', 'in', skeys.slice(i, i + CHUNK))
+      .where('bucket', 'in', buckets)
+      .execute()
+    for (const r of rows) out.set(`${r.skey}:${r.bucket}`, r.hist)
+  }
+  return out
+}
+
+const toRow = (g: RollupGroup, hist: Uint8Array) => ({
+  skey: g.skey,
+  bucket: g.bucket,
+  n: g.acc.n,
+  up: g.acc.up,
+  degraded: g.acc.degraded,
+  down: g.acc.down,
+  maint: g.acc.maint,
+  lat_sum: g.acc.latSum,
+  lat_min: g.acc.latMin,
+  lat_max: g.acc.latMax,
+  lat_sq: g.acc.latSq,
+  ph_n: g.acc.phN,
+  ph_dns: g.acc.ph[0] ?? 0,
+  ph_connect: g.acc.ph[1] ?? 0,
+  ph_tls: g.acc.ph[2] ?? 0,
+  ph_ttfb: g.acc.ph[3] ?? 0,
+  ph_transfer: g.acc.ph[4] ?? 0,
+  hist: Buffer.from(hist),
+})
+
+/** Adds the groups into the tier's rows ("upserts that add"; the histogram is merged). */
+export async function addRollups(tx: Kysely<DB>, tier: Tier, groups: readonly RollupGroup[]): Promise<void> {
+  if (groups.length === 0) return
+  const table = rollupTable(tier)
+  const existing = await readHists(tx, table, groups)
+  const rows = groups.map((g) => {
+    const prev = existing.get(`${g.skey}:${g.bucket}`)
+    if (!prev) return toRow(g, encode(g.acc.hist))
+    const h = decodeInto(newHistogram(), prev)
+    mergeInto(h, g.acc.hist)
+    return toRow(g, encode(h))
+  })
+  const t = table as 'ts_rollup_1m'
+  const add = (c: string) => sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`
+  const least = (c: string, op: '<' | '>') =>
+    sql<number>`case when ${sql.ref(`${table}.${c}`)} is null or ${sql.ref(`excluded.${c}`)} ${sql.raw(op)} ${sql.ref(`${table}.${c}`)} then ${sql.ref(`excluded.${c}`)} else ${sql.ref(`${table}.${c}`)} end`
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await tx
+      .insertInto(t)
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['skey', 'bucket']).doUpdateSet({
+          n: add('n'),
+          up: add('up'),
+          degraded: add('degraded'),
+          down: add('down'),
+          maint: add('maint'),
+          lat_sum: add('lat_sum'),
+          lat_min: least('lat_min', '<'),
+          lat_max: least('lat_max', '>'),
+          lat_sq: add('lat_sq'),
+          ph_n: add('ph_n'),
+          ph_dns: add('ph_dns'),
+          ph_connect: add('ph_connect'),
+          ph_tls: add('ph_tls'),
+          ph_ttfb: add('ph_ttfb'),
+          ph_transfer: add('ph_transfer'),
+          hist: sql.ref('excluded.hist'),
+        }),
+      )
+      .execute()
+  }
+}
+
+/** Plain inserts of freshly computed rows (rebuild, after deleting the range). */
+export async function insertRollups(tx: Kysely<DB>, tier: Tier, groups: readonly RollupGroup[]): Promise<void> {
+  const rows = groups.map((g) => toRow(g, encode(g.acc.hist)))
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await tx
+      .insertInto(rollupTable(tier) as 'ts_rollup_1m')
+      .values(rows.slice(i, i + CHUNK))
+      .execute()
+}
+
+export interface ConsensusDelta extends MinuteCounts {
+  mkey: number
+  net: number
+  bucket: number
+}
+
+/** Adds (possibly negative) minute-count deltas: a minute moving from down to up is −1 down, +1 up. */
+export async function addConsensus(
+  tx: Kysely<DB>,
+  tier: '1h' | '1d',
+  deltas: readonly ConsensusDelta[],
+  mode: 'add' | 'insert' = 'add',
+): Promise<void> {
+  const table = consensusTable(tier)
+  const add = (c: string) => sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`
+  for (let i = 0; i < deltas.length; i += CHUNK) {
+    const q = tx.insertInto(table as 'ts_consensus_1h').values(deltas.slice(i, i + CHUNK))
+    await (mode === 'insert'
+      ? q
+      : q.onConflict((oc) =>
+          oc
+            .columns(['mkey', 'net', 'bucket'])
+            .doUpdateSet({ up: add('up'), degraded: add('degraded'), down: add('down'), maint: add('maint') }),
+        )
+    ).execute()
+  }
+}
+
+export async function readConsensusMinutes(
+  tx: Kysely<DB>,
+  mkeys: readonly number[],
+  net: number,
+  minutes: readonly number[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (mkeys.length === 0 || minutes.length === 0) return out
+  for (let i = 0; i < mkeys.length; i += CHUNK) {
+    const rows = await tx
+      .selectFrom('ts_consensus_1m')
+      .select(['mkey', 'bucket', 'state'])
+      .where('mkey', 'in', mkeys.slice(i, i + CHUNK))
+      .where('net', '=', net)
+      .where('bucket', 'in', [...minutes])
+      .execute()
+    for (const r of rows) out.set(`${r.mkey}:${r.bucket}`, r.state)
+  }
+  return out
+}
+
+export async function putConsensusMinutes(
+  tx: Kysely<DB>,
+  rows: readonly { mkey: number; net: number; bucket: number; state: number }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK * 4) {
+    await tx
+      .insertInto('ts_consensus_1m')
+      .values(rows.slice(i, i + CHUNK * 4))
+      .onConflict((oc) => oc.columns(['mkey', 'net', 'bucket']).doUpdateSet({ state: sql.ref('excluded.state') }))
+      .execute()
+  }
+}

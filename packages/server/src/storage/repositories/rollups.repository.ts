@@ -1,0 +1,272 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB, RollupTable } from '../schema.js'
+import type { Segment, Tier } from '../timeseries/buckets.js'
+import { mergeEncoded } from '../timeseries/histogram.js'
+import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
+import { isPostgres, rollupTable } from './rollup-writer.js'
+
+export type RollupRow = RollupTable
+/** Rollup columns summed over a group (min/max for the latency bounds), histogram merged. */
+export type SumRow = Omit<RollupTable, 'skey' | 'bucket' | 'hist'> & {
+  skey: number
+  mkey: number
+  bucket: number
+  hist: Uint8Array | null
+}
+export type SumGroup = 'skey' | 'bucket' | 'mkey' | 'mkey_bucket'
+
+const SUMMED = [
+  'n',
+  'up',
+  'degraded',
+  'down',
+  'maint',
+  'lat_sum',
+  'lat_sq',
+  'ph_n',
+  'ph_dns',
+  'ph_connect',
+  'ph_tls',
+  'ph_ttfb',
+  'ph_transfer',
+] as const
+const GROUP_COLS: Record<SumGroup, string[]> = {
+  skey: ['r.skey'],
+  bucket: ['r.bucket'],
+  mkey: ['s.mkey'],
+  mkey_bucket: ['s.mkey', 'r.bucket'],
+}
+export interface ConsensusRow extends MinuteCounts {
+  mkey: number
+  net: number
+  bucket: number
+}
+
+const IN_CHUNK = 500
+
+/**
+ * Reads of the rollup tiers. Every query is a primary-key range per key (series or monitor), so
+ * its cost depends on the window and the number of series, never on how much history is stored.
+ */
+export class RollupsRepository {
+  constructor(private db: Kysely<DB>) {}
+
+  /** Rollup rows of these series in [from, to) bucket minutes of one tier. */
+  async seriesRows(
+    skeys: readonly number[],
+    tier: Tier,
+    from: number,
+    to: number,
+    opts: { hist?: boolean } = {},
+  ): Promise<RollupRow[]> {
+    if (skeys.length === 0 || to <= from) return []
+    const cols = [
+      'skey',
+      'bucket',
+      'n',
+      'up',
+      'degraded',
+      'down',
+      'maint',
+      'lat_sum',
+      'lat_min',
+      'lat_max',
+      'lat_sq',
+      'ph_n',
+      'ph_dns',
+      'ph_connect',
+      'ph_tls',
+      'ph_ttfb',
+      'ph_transfer',
+    ] as const
+    const out: RollupRow[] = []
+    for (let i = 0; i < skeys.length; i += IN_CHUNK) {
+      const q = this.db
+        .selectFrom(rollupTable(tier) as 'ts_rollup_1m')
+        .select(cols)
+        .where('skey', 'in', skeys.slice(i, i + IN_CHUNK))
+        .where('bucket', '>=', from)
+        .where('bucket', '<', to)
+      const rows = opts.hist ? await q.select('hist').execute() : await q.execute()
+      for (const r of rows) out.push({ hist: new Uint8Array(), ...r })
+    }
+    return out
+  }
+
+  /**
+   * Sums rollup rows in SQL, one row per group: what reads need without materialising a row per
+   * series and bucket. Histograms are merged by SQLite's `wiu_hist_sum` aggregate; PostgreSQL
+   * returns the blobs of the group (two narrow columns) and they are merged here.
+   */
+  async sums(
+    skeys: readonly number[],
+    tier: Tier,
+    from: number,
+    to: number,
+    group: SumGroup,
+    opts: { hist?: boolean } = {},
+  ): Promise<SumRow[]> {
+    if (skeys.length === 0 || to <= from) return []
+    const pg = isPostgres(this.db)
+    const table = sql.table(rollupTable(tier))
+    const cols = GROUP_COLS[group]
+    const keyCols = sql.join(
+      cols.map((c) => sql.raw(c)),
+      sql`, `,
+    )
+    const join = group.startsWith('mkey') ? sql`join ts_series s on s.skey = r.skey` : sql``
+    const out: SumRow[] = []
+    const byKey = new Map<string, SumRow>()
+    const keyOf = (r: { skey?: number; mkey?: number; bucket?: number }) =>
+      `${r.skey ?? r.mkey ?? ''}:${r.bucket ?? ''}`
+    for (let i = 0; i < skeys.length; i += IN_CHUNK) {
+      const chunk = skeys.slice(i, i + IN_CHUNK)
+      const where = sql`r.skey in (${sql.join(chunk)}) and r.bucket >= ${from} and r.bucket < ${to}`
+      const hist = opts.hist && !pg ? sql`, wiu_hist_sum(r.hist) as hist` : sql``
+      const { rows } = await sql<SumRow>`select ${keyCols}, ${sql.join(
+        SUMMED.map((c) => sql`sum(${sql.ref(`r.${c}`)}) as ${sql.ref(c)}`),
+        sql`, `,
+      )}, min(r.lat_min) as lat_min, max(r.lat_max) as lat_max ${hist}
+        from ${table} r ${join} where ${where} group by ${keyCols}`.execute(this.db)
+      for (const r of rows) {
+        const row = r
+        row.hist ??= null
+        // Chunks of keys never split a group by series; groups by bucket may span chunks.
+        const k = keyOf(row)
+        const prev = byKey.get(k)
+        if (prev) mergeSums(prev, row)
+        else {
+          byKey.set(k, row)
+          out.push(row)
+        }
+      }
+      if (opts.hist && pg) {
+        const { rows: hs } = await sql<{ skey?: number; mkey?: number; bucket?: number; hist: Uint8Array }>`
+          select ${keyCols}, r.hist from ${table} r ${join} where ${where}`.execute(this.db)
+        for (const h of hs) {
+          const row = byKey.get(keyOf(h))
+          if (row) row.hist = mergeEncoded(row.hist, h.hist)
+        }
+      }
+    }
+    return out
+  }
+
+  /** Latency sums per series and bucket (narrow rows: sparklines). */
+  async latencySums(
+    skeys: readonly number[],
+    tier: Tier,
+    from: number,
+    to: number,
+  ): Promise<{ skey: number; bucket: number; lat_sum: number; n: number }[]> {
+    const out: { skey: number; bucket: number; lat_sum: number; n: number }[] = []
+    for (let i = 0; i < skeys.length; i += IN_CHUNK) {
+      const { rows } = await sql<{ skey: number; bucket: number; lat_sum: number; n: number }>`
+        select skey, bucket, lat_sum, up + degraded as n from ${sql.table(rollupTable(tier))}
+        where skey in (${sql.join(skeys.slice(i, i + IN_CHUNK))}) and bucket >= ${from} and bucket < ${to}`.execute(
+        this.db,
+      )
+      out.push(...rows)
+    }
+    return out
+  }
+
+  /** Sums over every segment of a cover plan, per group (bucket groups keep each tier's buckets). */
+  async sumsForPlan(
+    skeys: readonly number[],
+    segments: readonly Segment[],
+    group: 'skey' | 'mkey',
+    opts: { hist?: boolean } = {},
+  ): Promise<SumRow[]> {
+    const parts = await Promise.all(segments.map((s) => this.sums(skeys, s.tier, s.from, s.to, group, opts)))
+    const byKey = new Map<number, SumRow>()
+    for (const r of parts.flat()) {
+      const k = group === 'skey' ? r.skey : r.mkey
+      const prev = byKey.get(k)
+      if (prev) mergeSums(prev, r)
+      else byKey.set(k, { ...r })
+    }
+    return [...byKey.values()]
+  }
+
+  /** Rollup rows for every segment of a cover plan. */
+  async seriesRowsForPlan(
+    skeys: readonly number[],
+    segments: readonly Segment[],
+    opts: { hist?: boolean } = {},
+  ): Promise<RollupRow[]> {
+    const parts = await Promise.all(segments.map((s) => this.seriesRows(skeys, s.tier, s.from, s.to, opts)))
+    return parts.flat()
+  }
+
+  /**
+   * Consensus minutes summed in SQL per (monitor, network type[, bucket]). Minute rows hold a
+   * state (best rank | maintenance bit) that is classified here; hour and day rows hold counts.
+   */
+  async consensusRows(
+    mkeys: readonly number[],
+    tier: Tier,
+    from: number,
+    to: number,
+    opts: { byBucket?: boolean } = { byBucket: true },
+  ): Promise<ConsensusRow[]> {
+    if (mkeys.length === 0 || to <= from) return []
+    const out: ConsensusRow[] = []
+    const bucket = opts.byBucket ? sql`bucket` : sql`0`
+    const groupBy = opts.byBucket ? sql`mkey, net, bucket` : sql`mkey, net`
+    const counts =
+      tier === '1m'
+        ? sql`sum(case when (state & 4) = 0 and (state & 3) = 3 then 1 else 0 end) as up,
+              sum(case when (state & 4) = 0 and (state & 3) = 2 then 1 else 0 end) as degraded,
+              sum(case when (state & 4) = 0 and (state & 3) = 1 then 1 else 0 end) as down,
+              sum(case when (state & 4) <> 0 then 1 else 0 end) as maint`
+        : sql`sum(up) as up, sum(degraded) as degraded, sum(down) as down, sum(maint) as maint`
+    for (let i = 0; i < mkeys.length; i += IN_CHUNK) {
+      const chunk = mkeys.slice(i, i + IN_CHUNK)
+      const { rows } = await sql<ConsensusRow>`select mkey, net, ${bucket} as bucket, ${counts}
+        from ${sql.table(`ts_consensus_${tier}`)}
+        where mkey in (${sql.join(chunk)}) and bucket >= ${from} and bucket < ${to}
+        group by ${groupBy}`.execute(this.db)
+      for (const r of rows)
+        out.push({
+          mkey: r.mkey,
+          net: r.net,
+          bucket: Number(r.bucket),
+          up: Number(r.up),
+          degraded: Number(r.degraded),
+          down: Number(r.down),
+          maint: Number(r.maint),
+        })
+    }
+    return out
+  }
+
+  /** Minute totals per (monitor, network type) over a cover plan. */
+  async consensusTotals(
+    mkeys: readonly number[],
+    segments: readonly Segment[],
+  ): Promise<Map<number, { external: MinuteCounts; internal: MinuteCounts }>> {
+    const out = new Map<number, { external: MinuteCounts; internal: MinuteCounts }>()
+    for (const m of mkeys) out.set(m, { external: newCounts(), internal: newCounts() })
+    const parts = await Promise.all(
+      segments.map((s) => this.consensusRows(mkeys, s.tier, s.from, s.to, { byBucket: false })),
+    )
+    for (const r of parts.flat()) {
+      const t = out.get(r.mkey)
+      if (!t) continue
+      const v = r.net === 1 ? t.internal : t.external
+      v.up += r.up
+      v.degraded += r.degraded
+      v.down += r.down
+      v.maint += r.maint
+    }
+    return out
+  }
+}
+
+function mergeSums(into: SumRow, r: SumRow): void {
+  for (const c of SUMMED) into[c] = Number(into[c]) + Number(r[c])
+  if (r.lat_min !== null) into.lat_min = into.lat_min === null ? r.lat_min : Math.min(into.lat_min, r.lat_min)
+  if (r.lat_max !== null) into.lat_max = into.lat_max === null ? r.lat_max : Math.max(into.lat_max, r.lat_max)
+  into.hist = mergeEncoded(into.hist, r.hist)
+}

@@ -1,0 +1,215 @@
+import type SQLite from 'better-sqlite3'
+import type { Kysely } from 'kysely'
+import { sqliteHandle } from '../db.js'
+import type { DB } from '../schema.js'
+import type { Tier } from '../timeseries/buckets.js'
+import { encode } from '../timeseries/histogram.js'
+import {
+  addConsensus,
+  addRollups,
+  type ConsensusDelta,
+  lockMonitors,
+  putConsensusMinutes,
+  type RollupGroup,
+  readConsensusMinutes,
+} from './rollup-writer.js'
+
+export interface RawRow {
+  skey: number
+  at: number
+  code: number
+  lat: number
+  tm: Uint8Array | null
+}
+
+/**
+ * The writes of one ingestion transaction. Two implementations of the same contract: portable
+ * Kysely statements (PostgreSQL: multi-row, histograms read-merged-written under the monitors'
+ * advisory locks), and cached single-row prepared statements on SQLite's connection (no query
+ * compilation per batch; histograms merged in SQL by `wiu_hist_merge`). The rollup tests run
+ * both through the same assertions.
+ */
+export interface TsWriter {
+  /** The (probe, batch) idempotency key; false when this batch was stored before. */
+  claimBatch(probeId: string, batchId: string, at: number): Promise<boolean>
+  lockMonitors(mkeys: readonly number[]): Promise<void>
+  /** Current states of these (monitor, minute) pairs, keyed `mkey:minute`. */
+  consensusStates(pairs: readonly { mkey: number; minute: number }[], net: number): Promise<Map<string, number>>
+  /** Inserts new rows, skipping ones already stored; returns the `skey:at` keys inserted. */
+  insertResults(rows: readonly RawRow[]): Promise<Set<string>>
+  insertDetails(rows: readonly { skey: number; at: number; detail: string }[]): Promise<void>
+  addRollups(tier: Tier, groups: readonly RollupGroup[]): Promise<void>
+  putConsensusMinutes(rows: readonly { mkey: number; net: number; bucket: number; state: number }[]): Promise<void>
+  addConsensus(tier: '1h' | '1d', deltas: readonly ConsensusDelta[]): Promise<void>
+}
+
+const CHUNK = 2000
+
+export function kyselyWriter(tx: Kysely<DB>): TsWriter {
+  return {
+    async claimBatch(probeId, batchId, at) {
+      const r = await tx
+        .insertInto('probe_batches')
+        .values({ probe_id: probeId, batch_id: batchId, received_at: at })
+        .onConflict((oc) => oc.columns(['probe_id', 'batch_id']).doNothing())
+        .executeTakeFirst()
+      return Number(r.numInsertedOrUpdatedRows ?? 0) === 1
+    },
+    lockMonitors: (mkeys) => lockMonitors(tx, mkeys),
+    consensusStates: (pairs, net) =>
+      readConsensusMinutes(tx, [...new Set(pairs.map((p) => p.mkey))], net, [...new Set(pairs.map((p) => p.minute))]),
+    async insertResults(rows) {
+      const inserted = new Set<string>()
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const out = await tx
+          .insertInto('ts_results')
+          .values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, tm: r.tm ? Buffer.from(r.tm) : null })))
+          .onConflict((oc) => oc.columns(['skey', 'at']).doNothing())
+          .returning(['skey', 'at'])
+          .execute()
+        for (const r of out) inserted.add(`${r.skey}:${r.at}`)
+      }
+      return inserted
+    },
+    async insertDetails(rows) {
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await tx
+          .insertInto('ts_result_details')
+          .values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+    },
+    addRollups: (tier, groups) => addRollups(tx, tier, groups),
+    putConsensusMinutes: (rows) => putConsensusMinutes(tx, rows),
+    addConsensus: (tier, deltas) => addConsensus(tx, tier, deltas),
+  }
+}
+
+const ROLLUP_COLS = [
+  'skey',
+  'bucket',
+  'n',
+  'up',
+  'degraded',
+  'down',
+  'maint',
+  'lat_sum',
+  'lat_min',
+  'lat_max',
+  'lat_sq',
+  'ph_n',
+  'ph_dns',
+  'ph_connect',
+  'ph_tls',
+  'ph_ttfb',
+  'ph_transfer',
+  'hist',
+] as const
+const ADDED = ROLLUP_COLS.slice(2, 17).filter((c) => c !== 'lat_min' && c !== 'lat_max')
+
+function prepareAll(h: SQLite.Database) {
+  const rollup = (tier: Tier) =>
+    h.prepare(
+      `insert into ts_rollup_${tier} (${ROLLUP_COLS.join(', ')}) values (${ROLLUP_COLS.map(() => '?').join(', ')})
+       on conflict (skey, bucket) do update set ${ADDED.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
+       lat_min = case when lat_min is null or excluded.lat_min < lat_min then excluded.lat_min else lat_min end,
+       lat_max = case when lat_max is null or excluded.lat_max > lat_max then excluded.lat_max else lat_max end,
+       hist = wiu_hist_merge(hist, excluded.hist)`,
+    )
+  const consensus = (tier: '1h' | '1d') =>
+    h.prepare(
+      `insert into ts_consensus_${tier} (mkey, net, bucket, up, degraded, down, maint) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (mkey, net, bucket) do update set up = up + excluded.up, degraded = degraded + excluded.degraded,
+       down = down + excluded.down, maint = maint + excluded.maint`,
+    )
+  return {
+    claim: h.prepare(
+      'insert into probe_batches (probe_id, batch_id, received_at) values (?, ?, ?) on conflict (probe_id, batch_id) do nothing',
+    ),
+    state: h.prepare('select state from ts_consensus_1m where mkey = ? and net = ? and bucket = ?').pluck(),
+    result: h.prepare(
+      'insert into ts_results (skey, at, code, lat, tm) values (?, ?, ?, ?, ?) on conflict (skey, at) do nothing',
+    ),
+    detail: h.prepare(
+      'insert into ts_result_details (skey, at, detail) values (?, ?, ?) on conflict (skey, at) do nothing',
+    ),
+    rollup: { '1m': rollup('1m'), '1h': rollup('1h'), '1d': rollup('1d') },
+    minute: h.prepare(
+      'insert into ts_consensus_1m (mkey, net, bucket, state) values (?, ?, ?, ?) on conflict (mkey, net, bucket) do update set state = excluded.state',
+    ),
+    consensus: { '1h': consensus('1h'), '1d': consensus('1d') },
+  }
+}
+/** better-sqlite3 binds Buffers as blobs: wrap without copying. */
+const blob = (u: Uint8Array | null): Buffer | null =>
+  u === null ? null : Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+
+const prepared = new WeakMap<SQLite.Database, ReturnType<typeof prepareAll>>()
+
+/** SQLite: null when the Kysely instance is not backed by better-sqlite3. */
+export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
+  const h = sqliteHandle(db)
+  if (!h) return null
+  let st = prepared.get(h)
+  if (!st) {
+    st = prepareAll(h)
+    prepared.set(h, st)
+  }
+  const s = st
+  return {
+    async claimBatch(probeId, batchId, at) {
+      return s.claim.run(probeId, batchId, at).changes === 1
+    },
+    async lockMonitors() {},
+    async consensusStates(pairs, net) {
+      const out = new Map<string, number>()
+      for (const p of pairs) {
+        const v = s.state.get(p.mkey, net, p.minute) as number | undefined
+        if (v !== undefined) out.set(`${p.mkey}:${p.minute}`, v)
+      }
+      return out
+    },
+    async insertResults(rows) {
+      const inserted = new Set<string>()
+      for (const r of rows)
+        if (s.result.run(r.skey, r.at, r.code, r.lat, blob(r.tm)).changes === 1) inserted.add(`${r.skey}:${r.at}`)
+      return inserted
+    },
+    async insertDetails(rows) {
+      for (const r of rows) s.detail.run(r.skey, r.at, r.detail)
+    },
+    async addRollups(tier, groups) {
+      const stmt = s.rollup[tier]
+      for (const g of groups) {
+        const a = g.acc
+        stmt.run(
+          g.skey,
+          g.bucket,
+          a.n,
+          a.up,
+          a.degraded,
+          a.down,
+          a.maint,
+          a.latSum,
+          a.latMin,
+          a.latMax,
+          a.latSq,
+          a.phN,
+          a.ph[0] ?? 0,
+          a.ph[1] ?? 0,
+          a.ph[2] ?? 0,
+          a.ph[3] ?? 0,
+          a.ph[4] ?? 0,
+          blob(encode(a.hist)),
+        )
+      }
+    },
+    async putConsensusMinutes(rows) {
+      for (const r of rows) s.minute.run(r.mkey, r.net, r.bucket, r.state)
+    },
+    async addConsensus(tier, deltas) {
+      const stmt = s.consensus[tier]
+      for (const d of deltas) stmt.run(d.mkey, d.net, d.bucket, d.up, d.degraded, d.down, d.maint)
+    },
+  }
+}
