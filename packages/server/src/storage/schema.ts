@@ -93,7 +93,7 @@ export interface DB {
     offline_since: number | null
   }
   probe_batches: { probe_id: string; batch_id: string; received_at: number }
-  // ── Time series (docs/adr/0003-time-series-storage.md) ─────────────────────────────────────
+  // ── Time series (docs/adr/0007-time-series-storage.md) ─────────────────────────────────────
   /** Small integer key per monitor, so the big tables never repeat a 36-character UUID. */
   ts_monitors: { mkey: Generated<number>; monitor_id: string }
   /** One series per monitor × probe × network type (the type a probe had when it reported). */

@@ -5,7 +5,7 @@ import { packCode, packTimings, toTenths } from '../timeseries/codec.js'
 import { createDayPartitions } from '../timeseries/partitions.js'
 
 /**
- * Time-series storage (docs/adr/0003-time-series-storage.md): compact raw results keyed by a small
+ * Time-series storage (docs/adr/0007-time-series-storage.md): compact raw results keyed by a small
  * integer series (monitor × probe × network type), rich details apart, rollups per series and
  * tier, consensus minutes per monitor and network type, plus SLO targets, annotations and custom
  * metrics. The shipped `check_results` rows are copied over, then that table is dropped.

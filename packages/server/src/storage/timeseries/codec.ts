@@ -1,7 +1,7 @@
 import type { Timings } from '@whatisup/shared'
 
 /**
- * Compact raw-result encoding (see docs/adr/0003-time-series-storage.md). One raw row is
+ * Compact raw-result encoding (see docs/adr/0007-time-series-storage.md). One raw row is
  * (series key, checked_at ms, code, latency in tenths of ms, packed timings): ~40 bytes on SQLite.
  */
 

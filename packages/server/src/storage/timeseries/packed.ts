@@ -1,6 +1,6 @@
 /**
  * A day of one series' raw results packed into one value (PostgreSQL compaction, see
- * docs/adr/0003-time-series-storage.md): a row costs ~28 bytes of tuple header and line pointer
+ * docs/adr/0007-time-series-storage.md): a row costs ~28 bytes of tuple header and line pointer
  * plus ~40 of primary-key entry on PostgreSQL, so past days are stored as one row per series and
  * day. Per result: LEB128 of the time delta (ms), the code, the latency and the timings' length,
  * then the packed timings: ~14 bytes for a check with timing phases, ~6 without.
