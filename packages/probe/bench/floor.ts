@@ -7,6 +7,7 @@
  *   (agent)  the full probe: `npm run bench:probe`
  *
  *   node --import tsx packages/probe/bench/floor.ts [--rate=500] [--warmup=10] [--seconds=60] [--scheme=http|https]
+ *        [--tick=10]       (pacing granularity in ms: 1 spreads starts evenly, like the probe)
  *        [--profile=DIR]   (CPU profile of the measured window only, per layer)
  */
 import { spawn } from 'node:child_process'
@@ -15,6 +16,7 @@ import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { systemClock } from '@whatisup/shared'
 import { createCheckers } from '../src/checkers/index.js'
 import { makeTestCerts } from '../test/helpers/certs.js'
@@ -30,6 +32,8 @@ const args = Object.fromEntries(
 const rate = Number(args.rate ?? 500)
 const warmup = Number(args.warmup ?? 10)
 const seconds = Number(args.seconds ?? 60)
+/** Pacing granularity: 10 ms starts checks in small bursts; 1 ms spreads them like the scheduler. */
+const tickMs = Number(args.tick ?? 10)
 
 if (args.child) await client(args.child, args.url ?? '')
 else await parent()
@@ -44,8 +48,10 @@ async function client(mode: string, base: string): Promise<void> {
   let i = 0
   let down = 0
   let inflight = 0
+  let latencies: number[] = []
   const one = async () => {
     const m = monitors[i++ % monitors.length]!
+    const began = performance.now()
     inflight++
     if (mode === 'floor') {
       await new Promise<void>((resolve) => {
@@ -68,6 +74,7 @@ async function client(mode: string, base: string): Promise<void> {
       })
       if (r.status !== 'up') down++
     }
+    latencies.push(performance.now() - began)
     inflight--
   }
   const pace = async (s: number) => {
@@ -76,7 +83,7 @@ async function client(mode: string, base: string): Promise<void> {
     while (performance.now() - started < s * 1000) {
       const due = Math.floor(((performance.now() - started) / 1000) * rate)
       for (; sent < due; sent++) void one()
-      await new Promise((r) => setTimeout(r, 10))
+      await new Promise((r) => setTimeout(r, tickMs))
     }
     while (inflight > 0) await new Promise((r) => setTimeout(r, 10))
     return sent
@@ -89,10 +96,17 @@ async function client(mode: string, base: string): Promise<void> {
   }
   await pace(warmup)
   down = 0
+  latencies = []
+  const loop = monitorEventLoopDelay({ resolution: 5 })
   await profile('start')
   process.stdout.write('start\n')
+  loop.enable()
   const checks = await pace(seconds)
-  process.stdout.write(`end ${JSON.stringify({ checks, down })}\n`)
+  loop.disable()
+  latencies.sort((a, b) => a - b)
+  const at = (p: number) => Math.round((latencies[Math.floor(p * (latencies.length - 1))] ?? 0) * 10) / 10
+  const wall = { latency_p50_ms: at(0.5), latency_p99_ms: at(0.99), loop_delay_p99_ms: loop.percentile(99) / 1e6 }
+  process.stdout.write(`end ${JSON.stringify({ checks, down, ...wall })}\n`)
   await profile('stop')
 }
 
@@ -145,9 +159,12 @@ async function parent(): Promise<void> {
       const cpu = cpuMs(child.pid!) - cpu0
       await new Promise((r) => setTimeout(r, args.profile ? 2000 : 0))
       child.kill()
-      const { checks, down } = JSON.parse(line) as { checks: number; down: number }
+      const r = JSON.parse(line) as { checks: number; down: number; latency_p50_ms: number; latency_p99_ms: number }
+      const loopP99 = (JSON.parse(line) as { loop_delay_p99_ms: number }).loop_delay_p99_ms.toFixed(1)
       process.stdout.write(
-        `${scheme} ${mode.padEnd(7)}: ${checks} checks at ${rate}/s, ${down} failed, ${(cpu / checks).toFixed(3)} ms CPU per check\n`,
+        `${scheme} ${mode.padEnd(7)}: ${r.checks} checks at ${rate}/s, ${r.down} failed, ` +
+          `${(cpu / r.checks).toFixed(3)} ms CPU per check; wall p50 ${r.latency_p50_ms} / p99 ${r.latency_p99_ms} ms, ` +
+          `event-loop delay p99 ${loopP99} ms\n`,
       )
     }
   } finally {

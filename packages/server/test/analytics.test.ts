@@ -168,6 +168,11 @@ describe(`consensus uptime on a crafted history (${dialectUnderTest})`, () => {
     const hours = (await get(`/api/v1/monitors/${monitorId}/series?hours=24`)).json()
     expect(hours.step).toBe('1h')
     expect(hours.points).toHaveLength(10)
+    // p95 per point only when asked (a histogram merge per bucket).
+    expect(hours.points[0].p95_ms).toBeNull()
+    const withP95 = (await get(`/api/v1/monitors/${monitorId}/series?hours=24&percentiles=true`)).json()
+    expect(withP95.points[0].p95_ms).toBeGreaterThanOrEqual(100)
+    expect(withP95.points[0].p95_ms).toBeLessThanOrEqual(190)
     expect(hours.points[1]).toMatchObject({ checks: 180, down: 60 + 20 }) // minutes 60–119: E2, E1 from 100
     const probe = (await get(`/api/v1/monitors/${monitorId}/series?hours=24&probe_id=nope`)).json()
     expect(probe.points).toEqual([])

@@ -45,6 +45,14 @@ export interface ProbeAgent {
   stats(): AgentStats
 }
 
+/**
+ * Runs due within the same 20 ms window start together at its end. Measured with 10 000 HTTP
+ * monitors at 20 s (bench:probe): 0.58 ms CPU per check with exact starts, 0.48 with 10 ms
+ * windows, 0.41 with 25 ms; the price is at most one window of lag, far below what matters for
+ * checks 20 s or more apart.
+ */
+const SCHEDULE_BATCH_MS = 20
+
 /** A check-now for a monitor the probe does not know yet waits this long for the assignment to catch up. */
 const EARLY_CHECK_TTL_MS = 30_000
 
@@ -86,6 +94,7 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
     clock,
     maxConcurrent: config.maxConcurrentChecks,
     laneLimits: { browser: config.maxConcurrentScenarios },
+    batchMs: SCHEDULE_BATCH_MS,
     log,
     onLag: (ms) => lag.add(ms),
     execute: async (monitor, run) => {

@@ -94,6 +94,11 @@ export const PercentileRow = z.object({
 export const SeriesQuery = WindowQuery.extend({
   step: z.enum(['1m', '1h', '1d']).optional(),
   probe_id: z.string().max(64).optional(),
+  /** p95 per point costs a histogram merge per bucket: asked for, not by default. */
+  percentiles: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
 })
 export const SeriesPoint = z.object({
   t: z.string(),

@@ -154,7 +154,7 @@ export async function getSeries(
   deps: Deps,
   ctx: RequestContext,
   id: string,
-  q: WindowQueryIn & { step?: Tier | undefined; probe_id?: string | undefined },
+  q: WindowQueryIn & { step?: Tier | undefined; probe_id?: string | undefined; percentiles?: boolean | undefined },
 ) {
   const m = await visibleMonitor(deps, ctx, id)
   const now = deps.clock.now()
@@ -166,7 +166,7 @@ export async function getSeries(
   const keys = await monitorKeys(deps, m.id)
   const skeys = keys.series.filter((s) => q.probe_id === undefined || s.probe_id === q.probe_id).map((s) => s.skey)
   const [rows, cons] = await Promise.all([
-    deps.repos.rollups.sums(skeys, step, a / MINUTE_MS, b / MINUTE_MS, 'bucket', { hist: true }),
+    deps.repos.rollups.sums(skeys, step, a / MINUTE_MS, b / MINUTE_MS, 'bucket', { hist: q.percentiles === true }),
     keys.mkey === null || q.probe_id !== undefined
       ? []
       : deps.repos.rollups.consensusRows([keys.mkey], step, a / MINUTE_MS, b / MINUTE_MS),

@@ -23,6 +23,7 @@ import {
   newCounts,
   type RollupPoint,
 } from '../timeseries/rollup.js'
+import { pgWriter } from './pg-writer.js'
 import { listRaw, rawRange } from './raw-reads.js'
 import {
   addConsensus,
@@ -33,7 +34,7 @@ import {
   putConsensusMinutes,
 } from './rollup-writer.js'
 import type { SeriesInfo, SeriesRepository } from './series.repository.js'
-import { kyselyWriter, sqliteWriter, type TsWriter } from './ts-writer.js'
+import { sqliteWriter, type TsWriter } from './ts-writer.js'
 
 /**
  * The shape the results API maps (monitors.service `toResultOut`): unchanged from the first
@@ -155,7 +156,7 @@ export class ResultsRepository {
     sameNet: readonly SeriesInfo[],
   ): Promise<{ duplicate: boolean; stored: number }> {
     return this.db.transaction().execute(async (tx) => {
-      const w = sqliteWriter(this.db) ?? kyselyWriter(tx)
+      const w = sqliteWriter(this.db) ?? pgWriter(tx)
       if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0 }
       if (points.length === 0) return { duplicate: false, stored: 0 }
       await w.lockMonitors(points.map((p) => p.mkey))
@@ -317,6 +318,7 @@ export class ResultsRepository {
         await tx
           .deleteFrom(t as 'ts_consensus_1m')
           .where('mkey', '=', mkey)
+          .where('net', 'in', [0, 1])
           .where('bucket', '>=', fromMin)
           .where('bucket', '<', toMin)
           .execute()

@@ -1,13 +1,13 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
-import { decodeInto, encode, mergeInto, newHistogram } from '../timeseries/histogram.js'
+import { encode } from '../timeseries/histogram.js'
 import type { MinuteCounts, RollupAcc } from '../timeseries/rollup.js'
 
 /**
- * SQL for maintaining rollups, shared by ingestion (incremental: counters add, histograms are
- * read, merged and written back) and the rebuild command (replace). Callers hold the monitors'
- * write lock (`lockMonitors`) so the read-merge-write of a histogram cannot interleave.
+ * Portable SQL for writing rollups from scratch (the rebuild command, the benchmark's loader) and
+ * the per-monitor write lock. Incremental maintenance at ingestion lives in the dialect writers
+ * (`ts-writer.ts` for SQLite, `pg-writer.ts` for PostgreSQL).
  */
 export type RollupTableName = 'ts_rollup_1m' | 'ts_rollup_1h' | 'ts_rollup_1d'
 export const rollupTable = (tier: Tier): RollupTableName => `ts_rollup_${tier}`
@@ -36,23 +36,6 @@ export interface RollupGroup {
   acc: RollupAcc
 }
 
-/** Existing histograms for the groups' keys, as a map `skey:bucket` → blob. */
-async function readHists(tx: Kysely<DB>, table: RollupTableName, groups: readonly RollupGroup[]) {
-  const out = new Map<string, Uint8Array>()
-  const skeys = [...new Set(groups.map((g) => g.skey))]
-  const buckets = [...new Set(groups.map((g) => g.bucket))]
-  for (let i = 0; i < skeys.length; i += CHUNK) {
-    const rows = await tx
-      .selectFrom(table as 'ts_rollup_1m')
-      .select(['skey', 'bucket', 'hist'])
-      .where('skey', 'in', skeys.slice(i, i + CHUNK))
-      .where('bucket', 'in', buckets)
-      .execute()
-    for (const r of rows) out.set(`${r.skey}:${r.bucket}`, r.hist)
-  }
-  return out
-}
-
 const toRow = (g: RollupGroup, hist: Uint8Array) => ({
   skey: g.skey,
   bucket: g.bucket,
@@ -73,50 +56,6 @@ const toRow = (g: RollupGroup, hist: Uint8Array) => ({
   ph_transfer: g.acc.ph[4] ?? 0,
   hist: Buffer.from(hist),
 })
-
-/** Adds the groups into the tier's rows ("upserts that add"; the histogram is merged). */
-export async function addRollups(tx: Kysely<DB>, tier: Tier, groups: readonly RollupGroup[]): Promise<void> {
-  if (groups.length === 0) return
-  const table = rollupTable(tier)
-  const existing = await readHists(tx, table, groups)
-  const rows = groups.map((g) => {
-    const prev = existing.get(`${g.skey}:${g.bucket}`)
-    if (!prev) return toRow(g, encode(g.acc.hist))
-    const h = decodeInto(newHistogram(), prev)
-    mergeInto(h, g.acc.hist)
-    return toRow(g, encode(h))
-  })
-  const t = table as 'ts_rollup_1m'
-  const add = (c: string) => sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`
-  const least = (c: string, op: '<' | '>') =>
-    sql<number>`case when ${sql.ref(`${table}.${c}`)} is null or ${sql.ref(`excluded.${c}`)} ${sql.raw(op)} ${sql.ref(`${table}.${c}`)} then ${sql.ref(`excluded.${c}`)} else ${sql.ref(`${table}.${c}`)} end`
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await tx
-      .insertInto(t)
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc.columns(['skey', 'bucket']).doUpdateSet({
-          n: add('n'),
-          up: add('up'),
-          degraded: add('degraded'),
-          down: add('down'),
-          maint: add('maint'),
-          lat_sum: add('lat_sum'),
-          lat_min: least('lat_min', '<'),
-          lat_max: least('lat_max', '>'),
-          lat_sq: add('lat_sq'),
-          ph_n: add('ph_n'),
-          ph_dns: add('ph_dns'),
-          ph_connect: add('ph_connect'),
-          ph_tls: add('ph_tls'),
-          ph_ttfb: add('ph_ttfb'),
-          ph_transfer: add('ph_transfer'),
-          hist: sql.ref('excluded.hist'),
-        }),
-      )
-      .execute()
-  }
-}
 
 /** Plain inserts of freshly computed rows (rebuild, after deleting the range). */
 export async function insertRollups(tx: Kysely<DB>, tier: Tier, groups: readonly RollupGroup[]): Promise<void> {
@@ -154,27 +93,6 @@ export async function addConsensus(
         )
     ).execute()
   }
-}
-
-export async function readConsensusMinutes(
-  tx: Kysely<DB>,
-  mkeys: readonly number[],
-  net: number,
-  minutes: readonly number[],
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  if (mkeys.length === 0 || minutes.length === 0) return out
-  for (let i = 0; i < mkeys.length; i += CHUNK) {
-    const rows = await tx
-      .selectFrom('ts_consensus_1m')
-      .select(['mkey', 'bucket', 'state'])
-      .where('mkey', 'in', mkeys.slice(i, i + CHUNK))
-      .where('net', '=', net)
-      .where('bucket', 'in', [...minutes])
-      .execute()
-    for (const r of rows) out.set(`${r.mkey}:${r.bucket}`, r.state)
-  }
-  return out
 }
 
 export async function putConsensusMinutes(

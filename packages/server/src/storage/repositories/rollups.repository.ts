@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB, RollupTable } from '../schema.js'
 import type { Segment, Tier } from '../timeseries/buckets.js'
-import { mergeEncoded } from '../timeseries/histogram.js'
+import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from '../timeseries/histogram.js'
 import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
 import { isPostgres, rollupTable } from './rollup-writer.js'
 
@@ -43,6 +43,11 @@ export interface ConsensusRow extends MinuteCounts {
 }
 
 const IN_CHUNK = 500
+/**
+ * SQLite merges histograms in SQL (`wiu_hist_sum`, measured faster there than narrow rows merged
+ * in JS); PostgreSQL has no such aggregate and returns the blobs.
+ */
+const HIST_IN_SQL = true
 
 /**
  * Reads of the rollup tiers. Every query is a primary-key range per key (series or monitor), so
@@ -122,7 +127,7 @@ export class RollupsRepository {
     for (let i = 0; i < skeys.length; i += IN_CHUNK) {
       const chunk = skeys.slice(i, i + IN_CHUNK)
       const where = sql`r.skey in (${sql.join(chunk)}) and r.bucket >= ${from} and r.bucket < ${to}`
-      const hist = opts.hist && !pg ? sql`, wiu_hist_sum(r.hist) as hist` : sql``
+      const hist = opts.hist && !pg && HIST_IN_SQL ? sql`, wiu_hist_sum(r.hist) as hist` : sql``
       const { rows } = await sql<SumRow>`select ${keyCols}, ${sql.join(
         SUMMED.map((c) => sql`sum(${sql.ref(`r.${c}`)}) as ${sql.ref(c)}`),
         sql`, `,
@@ -140,12 +145,23 @@ export class RollupsRepository {
           out.push(row)
         }
       }
-      if (opts.hist && pg) {
+      if (opts.hist && (pg || !HIST_IN_SQL)) {
+        // Narrow rows (group keys + blob), merged into one dense histogram per group.
         const { rows: hs } = await sql<{ skey?: number; mkey?: number; bucket?: number; hist: Uint8Array }>`
           select ${keyCols}, r.hist from ${table} r ${join} where ${where}`.execute(this.db)
+        const dense = new Map<string, Histogram>()
         for (const h of hs) {
-          const row = byKey.get(keyOf(h))
-          if (row) row.hist = mergeEncoded(row.hist, h.hist)
+          const k = keyOf(h)
+          let d = dense.get(k)
+          if (!d) {
+            d = newHistogram()
+            dense.set(k, d)
+          }
+          decodeInto(d, h.hist)
+        }
+        for (const [k, d] of dense) {
+          const row = byKey.get(k)
+          if (row) row.hist = row.hist ? mergeEncoded(row.hist, encode(d)) : encode(d)
         }
       }
     }
@@ -200,7 +216,9 @@ export class RollupsRepository {
   }
 
   /**
-   * Consensus minutes summed in SQL per (monitor, network type[, bucket]). Minute rows hold a
+   * Consensus minutes summed in SQL per (monitor, network type[, bucket]). `net in (0, 1)` names
+   * the middle key column so both engines seek (monitor, net, bucket range) instead of scanning
+   * every bucket of the monitor. Minute rows hold a
    * state (best rank | maintenance bit) that is classified here; hour and day rows hold counts.
    */
   async consensusRows(
@@ -225,7 +243,7 @@ export class RollupsRepository {
       const chunk = mkeys.slice(i, i + IN_CHUNK)
       const { rows } = await sql<ConsensusRow>`select mkey, net, ${bucket} as bucket, ${counts}
         from ${sql.table(`ts_consensus_${tier}`)}
-        where mkey in (${sql.join(chunk)}) and bucket >= ${from} and bucket < ${to}
+        where mkey in (${sql.join(chunk)}) and net in (0, 1) and bucket >= ${from} and bucket < ${to}
         group by ${groupBy}`.execute(this.db)
       for (const r of rows)
         out.push({

@@ -60,17 +60,26 @@ export class StorageRepository {
     return rows.map((r) => Number(r.k))
   }
 
-  /** Oldest time (ms) stored for these keys: one index seek per key, never a scan. */
+  /** Oldest time (ms) stored for these keys: one index seek per key (and network type), never a scan. */
   async oldest(table: TsTable, keys: readonly number[]): Promise<number | null> {
     if (keys.length === 0) return null
     const { key, time } = TS_TABLES[table]
-    const { rows } = await sql<{ t: number | null }>`
-      select min(t) as t from (select (select ${sql.ref(time)} from ${sql.table(table)} x
-        where x.${sql.ref(key)} = k.k order by ${sql.ref(time)} limit 1) as t
-      from (${sql.join(
-        keys.map((k) => sql`select ${sql.lit(Math.trunc(k))} as k`),
-        sql` union all `,
-      )}) k) s`.execute(this.db)
+    const first = (net?: number) =>
+      sql`(select ${sql.ref(time)} from ${sql.table(table)} x where x.${sql.ref(key)} = k.k ${
+        net === undefined ? sql`` : sql`and x.net = ${sql.lit(net)}`
+      } order by ${sql.ref(time)} limit 1)`
+    // Consensus keys are (monitor, net, bucket): one seek per network type, not a sort of the monitor.
+    // SQLite's scalar min() is null when an argument is: coalesce each with the other.
+    const pick = table.startsWith('ts_consensus')
+      ? sql`min(coalesce(${first(0)}, ${first(1)}), coalesce(${first(1)}, ${first(0)}))`
+      : first()
+    const keyRows = sql.join(
+      keys.map((k) => sql`select ${sql.lit(Math.trunc(k))} as k`),
+      sql` union all `,
+    )
+    const { rows } = await sql<{ t: number | null }>`select min(t) as t from (select ${
+      this.dialect === 'postgres' && table.startsWith('ts_consensus') ? sql`least(${first(0)}, ${first(1)})` : pick
+    } as t from (${keyRows}) k) s`.execute(this.db)
     const t = rows[0]?.t
     return t === null || t === undefined ? null : this.fromUnit(table, Number(t))
   }
@@ -94,6 +103,7 @@ export class StorageRepository {
     const bound = (ms: number) =>
       TS_TABLES[table].unit === 'ms' ? ms : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, this.toUnit(table, ms)))
     let q = this.db.deleteFrom(table as 'ts_results').where(key as 'skey', 'in', [...keys])
+    if (table.startsWith('ts_consensus')) q = q.where('net' as 'skey', 'in', [0, 1])
     if (Number.isFinite(fromMs)) q = q.where(time as 'at', '>=', bound(fromMs))
     if (Number.isFinite(toMs)) q = q.where(time as 'at', '<', bound(toMs))
     const r = await q.executeTakeFirst()

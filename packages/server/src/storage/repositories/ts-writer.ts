@@ -4,15 +4,7 @@ import { sqliteHandle } from '../db.js'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { encode } from '../timeseries/histogram.js'
-import {
-  addConsensus,
-  addRollups,
-  type ConsensusDelta,
-  lockMonitors,
-  putConsensusMinutes,
-  type RollupGroup,
-  readConsensusMinutes,
-} from './rollup-writer.js'
+import type { ConsensusDelta, RollupGroup } from './rollup-writer.js'
 
 export interface RawRow {
   skey: number
@@ -23,11 +15,11 @@ export interface RawRow {
 }
 
 /**
- * The writes of one ingestion transaction. Two implementations of the same contract: portable
- * Kysely statements (PostgreSQL: multi-row, histograms read-merged-written under the monitors'
- * advisory locks), and cached single-row prepared statements on SQLite's connection (no query
- * compilation per batch; histograms merged in SQL by `wiu_hist_merge`). The rollup tests run
- * both through the same assertions.
+ * The writes of one ingestion transaction. Two implementations of the same contract: PostgreSQL
+ * (`pg-writer.ts`: one `unnest` statement per step, histograms read-merged-written under the
+ * monitors' advisory locks) and SQLite (cached single-row prepared statements on the connection,
+ * no query compilation per batch, histograms merged in SQL by `wiu_hist_merge`). The rollup
+ * tests run both through the same assertions.
  */
 export interface TsWriter {
   /** The (probe, batch) idempotency key; false when this batch was stored before. */
@@ -41,48 +33,6 @@ export interface TsWriter {
   addRollups(tier: Tier, groups: readonly RollupGroup[]): Promise<void>
   putConsensusMinutes(rows: readonly { mkey: number; net: number; bucket: number; state: number }[]): Promise<void>
   addConsensus(tier: '1h' | '1d', deltas: readonly ConsensusDelta[]): Promise<void>
-}
-
-const CHUNK = 2000
-
-export function kyselyWriter(tx: Kysely<DB>): TsWriter {
-  return {
-    async claimBatch(probeId, batchId, at) {
-      const r = await tx
-        .insertInto('probe_batches')
-        .values({ probe_id: probeId, batch_id: batchId, received_at: at })
-        .onConflict((oc) => oc.columns(['probe_id', 'batch_id']).doNothing())
-        .executeTakeFirst()
-      return Number(r.numInsertedOrUpdatedRows ?? 0) === 1
-    },
-    lockMonitors: (mkeys) => lockMonitors(tx, mkeys),
-    consensusStates: (pairs, net) =>
-      readConsensusMinutes(tx, [...new Set(pairs.map((p) => p.mkey))], net, [...new Set(pairs.map((p) => p.minute))]),
-    async insertResults(rows) {
-      const inserted = new Set<string>()
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const out = await tx
-          .insertInto('ts_results')
-          .values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, tm: r.tm ? Buffer.from(r.tm) : null })))
-          .onConflict((oc) => oc.columns(['skey', 'at']).doNothing())
-          .returning(['skey', 'at'])
-          .execute()
-        for (const r of out) inserted.add(`${r.skey}:${r.at}`)
-      }
-      return inserted
-    },
-    async insertDetails(rows) {
-      for (let i = 0; i < rows.length; i += CHUNK)
-        await tx
-          .insertInto('ts_result_details')
-          .values(rows.slice(i, i + CHUNK))
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-    },
-    addRollups: (tier, groups) => addRollups(tx, tier, groups),
-    putConsensusMinutes: (rows) => putConsensusMinutes(tx, rows),
-    addConsensus: (tier, deltas) => addConsensus(tx, tier, deltas),
-  }
 }
 
 const ROLLUP_COLS = [
