@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { NETWORK_SCOPES } from './check-kinds.js'
 import { validateConditions } from './conditions/index.js'
+import { MAX_TAGS_PER_MONITOR, TagList, TagString } from './groups.js'
 import { CHECK_KINDS, type CheckKind, KIND_SETTINGS, KINDS } from './kinds/index.js'
 
 /** Fields every monitor has, whatever its kind. Names follow the reference API. */
@@ -24,8 +25,25 @@ export const commonMonitorFields = {
 }
 export const COMMON_MONITOR_KEYS = ['check_type', ...Object.keys(commonMonitorFields)] as const
 
+/**
+ * Where a monitor is filed, accepted on create and update but not part of its check config (the
+ * server stores them apart and never sends them to probes). Absent = unchanged on update.
+ */
+export const membershipFields = {
+  /** The monitor's group; null = none. */
+  group_id: z.string().min(1).max(64).nullable().optional(),
+  /** Tag labels (`env:prod`, `critical`), at most 32; replaces the monitor's tags on update. */
+  tags: TagList.optional(),
+}
+export const MEMBERSHIP_KEYS = Object.keys(membershipFields) as (keyof typeof membershipFields)[]
+
 function variant<K extends CheckKind>(kind: K) {
-  return z.strictObject({ check_type: z.literal(kind), ...commonMonitorFields, ...KIND_SETTINGS[kind] })
+  return z.strictObject({
+    check_type: z.literal(kind),
+    ...commonMonitorFields,
+    ...KIND_SETTINGS[kind],
+    ...membershipFields,
+  })
 }
 
 type Variants = { [K in CheckKind]: ReturnType<typeof variant<K>> }
@@ -120,6 +138,7 @@ export const MonitorUpdate = z.strictObject({
   check_type: z.enum(CHECK_KINDS).optional(),
   ...optionalOf(commonMonitorFields),
   ...optionalOf(ALL_SETTINGS),
+  ...membershipFields,
 })
 export type MonitorUpdateInput = { [key: string]: unknown; check_type?: CheckKind | undefined }
 
@@ -135,6 +154,10 @@ const serverFields = {
   status_since: z.string().nullable(),
   last_checked_at: z.string().nullable(),
   last_response_time_ms: z.number().nullable(),
+  /** The monitor's group, null when ungrouped. */
+  group_id: z.string().nullable(),
+  /** Tag labels, sorted. */
+  tags: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
 }
@@ -170,6 +193,20 @@ export const MonitorOut = z.discriminatedUnion(
   ) as unknown as [z.ZodObject<{ check_type: z.ZodLiteral<'http'> }>],
 ) as unknown as z.ZodType<Monitor>
 
+/** `a,b` and `?x=a&x=b` both read as ['a', 'b']; empty items are dropped. */
+const commaList = z.union([z.string(), z.array(z.string())]).transform((v) =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean),
+)
+
+/**
+ * GET /monitors query. Filters combine with AND; `status` and `kind` match any listed value,
+ * `tag` needs every listed tag; `group_id=none` lists ungrouped monitors.
+ *
+ * @example ?status=down,degraded&kind=http&group_id=none&tag=env:prod&tag=critical&q=shop
+ */
 export const MonitorListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -178,5 +215,10 @@ export const MonitorListQuery = z.strictObject({
     .transform((v) => v === 'true')
     .optional(),
   q: z.string().max(200).optional(),
-  check_type: z.enum(CHECK_KINDS).optional(),
+  status: commaList.pipe(z.array(MonitorStatusSchema).max(5)).optional(),
+  kind: commaList.pipe(z.array(z.enum(CHECK_KINDS)).max(CHECK_KINDS.length)).optional(),
+  group_id: z.string().min(1).max(64).optional(),
+  tag: commaList.pipe(z.array(TagString).max(MAX_TAGS_PER_MONITOR)).optional(),
 })
+export type MonitorListQueryInput = z.input<typeof MonitorListQuery>
+export type MonitorListFilters = z.output<typeof MonitorListQuery>
