@@ -1,0 +1,109 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent } from 'vue'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { MaintenanceWindow, Silence } from '../../../api/maintenance'
+import { i18n, setLocale } from '../../../i18n'
+import { fakeApi, json } from '../../incidents/test/fake-api'
+import MaintenancePage from './MaintenancePage.vue'
+import SilencesPage from './SilencesPage.vue'
+
+const Blank = defineComponent({ render: () => null })
+const monitors = [{ id: 'm1', name: 'Shop' }]
+
+const windowRow: MaintenanceWindow = {
+  id: 'w1',
+  name: 'Nightly backup',
+  description: null,
+  monitor_id: 'm1',
+  schedule: { kind: 'weekly', days: [0], start: '02:00', end: '03:00', timezone: 'UTC' },
+  active: false,
+  next_start: '2026-03-02T02:00:00.000Z',
+  created_at: '2026-03-01T00:00:00.000Z',
+}
+const silenceRow: Silence = {
+  id: 's1',
+  name: 'Vendor outage',
+  reason: null,
+  monitor_id: null,
+  starts_at: '2026-03-01T00:00:00.000Z',
+  ends_at: '2099-03-01T00:00:00.000Z',
+  active: true,
+} as Silence
+
+async function mountPage(component: typeof MaintenancePage | typeof SilencesPage) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', name: 'page', component: Blank },
+      { path: '/monitors/:id', name: 'monitor', component: Blank },
+    ],
+  })
+  await router.push('/')
+  const wrapper = mount(component, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  setLocale('en', false)
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+describe('maintenance and silences pages', () => {
+  it('shows the empty state with no windows, and the list with linked targets when there are', async () => {
+    let windows: MaintenanceWindow[] = []
+    fakeApi({ 'GET /api/v1/maintenance': () => windows, 'GET /api/v1/monitors': () => monitors })
+    const empty = await mountPage(MaintenancePage)
+    expect(empty.find('[data-testid="maintenance-empty"]').exists()).toBe(true)
+    empty.unmount()
+
+    windows = [windowRow]
+    const page = await mountPage(MaintenancePage)
+    expect(page.find('[data-testid="maintenance-empty"]').exists()).toBe(false)
+    const row = page.get('[data-testid="maintenance-row"]')
+    expect(row.text()).toContain('Nightly backup')
+    expect(row.get('a').text()).toBe('Shop')
+  })
+
+  it('reports a load error with a retry that recovers', async () => {
+    let fail = true
+    fakeApi({
+      'GET /api/v1/silences': () =>
+        fail ? json(500, { code: 'INTERNAL', message: 'database is locked', requestId: 'r' }) : [silenceRow],
+      'GET /api/v1/monitors': () => monitors,
+    })
+    const page = await mountPage(SilencesPage)
+    const alert = page.get('[role="alert"]')
+    expect(alert.text()).toContain('database is locked')
+    fail = false
+    await alert.get('button').trigger('click')
+    await flushPromises()
+    expect(page.find('[role="alert"]').exists()).toBe(false)
+    const row = page.get('[data-testid="silence-row"]')
+    expect(row.text()).toContain('Vendor outage')
+    expect(row.text()).toContain('All my monitors')
+  })
+
+  it('ends an active silence through its endpoint and refreshes', async () => {
+    let ended = false
+    const calls = fakeApi({
+      'GET /api/v1/silences': () => [{ ...silenceRow, active: !ended }],
+      'POST /api/v1/silences/s1/end': () => {
+        ended = true
+        return { ...silenceRow, active: false }
+      },
+      'GET /api/v1/monitors': () => monitors,
+    })
+    const page = await mountPage(SilencesPage)
+    await page.get('[data-testid="silence-end"]').trigger('click')
+    await flushPromises()
+    expect(calls.map((c) => c.key)).toContain('POST /api/v1/silences/s1/end')
+    expect(page.find('[data-testid="silence-end"]').exists()).toBe(false)
+  })
+})
