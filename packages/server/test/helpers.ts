@@ -20,7 +20,8 @@ import { hashPassword } from '../src/modules/auth/index.js'
 export const PG_ADMIN_URL = process.env.WIU_TEST_PG_URL ?? ''
 export const dialectUnderTest = PG_ADMIN_URL ? 'postgres' : 'sqlite'
 
-async function freshDatabaseUrl(dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** SQLite in `dir`, or a fresh PostgreSQL database (dropped by `drop`) when WIU_TEST_PG_URL is set. */
+export async function freshDatabaseUrl(dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!PG_ADMIN_URL) return { url: join(dir, 'test.db'), drop: async () => {} }
   const name = `wiu_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL })

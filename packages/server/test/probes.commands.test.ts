@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ProbeAgent, startAgent } from '@whatisup/probe'
-import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, buildApp } from '../src/app.js'
@@ -16,7 +15,7 @@ import { newId } from '../src/core/ids.js'
 import { hashPassword } from '../src/modules/auth/index.js'
 import { commandHub, MemoryCommandHub } from '../src/modules/probes/command-hub.js'
 import { requestChecks } from '../src/modules/probes/index.js'
-import { PG_ADMIN_URL } from './helpers.js'
+import { freshDatabaseUrl } from './helpers.js'
 
 /**
  * End to end in one process, on the real clock: the server listening on 127.0.0.1, a real probe
@@ -45,7 +44,7 @@ beforeAll(async () => {
     PROBE_HEARTBEAT_SECONDS: '30',
     WEB_DIST_DIR: join(dataDir, 'no-web'),
   })
-  const db = await freshDatabase(dataDir)
+  const db = await freshDatabaseUrl(dataDir)
   cleanup.unshift(db.drop)
   deps = await createDeps(config, { log: pino({ level: 'silent' }), databaseUrl: db.url })
   cleanup.unshift(() => deps.database.close())
@@ -284,27 +283,6 @@ async function startTarget(): Promise<{ server: Server; url: string; hits: Map<s
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits }
-}
-
-/** SQLite in the temp dir, or a fresh PostgreSQL database when WIU_TEST_PG_URL is set. */
-async function freshDatabase(dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (!PG_ADMIN_URL) return { url: join(dir, 'test.db'), drop: async () => {} }
-  const name = `wiu_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(PG_ADMIN_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
 }
 
 async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
