@@ -52,6 +52,13 @@ export const router = createRouter({
       meta: { title: 'newMonitor' },
     },
     {
+      path: '/monitors/new/advanced',
+      name: 'monitor-new-advanced',
+      component: () => import('./features/monitors/pages/MonitorCreatePage.vue'),
+      props: { advanced: true },
+      meta: { title: 'newMonitor' },
+    },
+    {
       path: '/monitors/:id',
       name: 'monitor',
       component: () => import('./features/monitors/pages/MonitorDetailPage.vue'),
