@@ -1,13 +1,11 @@
 import { connectAsync, type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTestCerts, type TestCerts } from '../../test/helpers/certs.js'
-import { closedPort } from '../../test/helpers/servers.js'
 import {
   checkWith,
-  externalProbe,
+  itFailsLikeEveryServiceCheck,
   type Spawned,
   spawnMosquitto,
-  startMute,
   uniqueName,
 } from '../../test/helpers/services.js'
 import { createMqttChecker } from './mqtt.js'
@@ -67,28 +65,7 @@ describe('mqtt checker', () => {
     )
   })
 
-  it('reports a closed port as a connect failure', async () => {
-    const r = await check({ port: await closedPort() })
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'connect' } })
-  })
-
-  it('gives up at the deadline on a broker that never sends CONNACK, and closes the connection', async () => {
-    const mute = await startMute()
-    try {
-      const r = await check({ port: mute.port }, { timeout_seconds: 1 })
-      expect(r).toMatchObject({ status: 'down', failure: { phase: 'timeout' } })
-      expect(r.failure?.message).toBe('no complete answer within 1s (stalled in CONNACK)')
-      expect(r.latency_ms).toBeLessThan(1500)
-      await expect.poll(() => mute.open()).toBe(0)
-    } finally {
-      await mute.close()
-    }
-  })
-
-  it('refuses private addresses on an external probe', async () => {
-    const r = await check({}, {}, externalProbe)
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'ssrf' } })
-  })
+  itFailsLikeEveryServiceCheck(check, 'CONNACK')
 })
 
 describe('mqtt checker with credentials and TLS', () => {

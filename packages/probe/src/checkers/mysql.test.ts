@@ -1,7 +1,6 @@
 import { createConnection } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closedPort } from '../../test/helpers/servers.js'
-import { checkWith, externalProbe, startMute, uniqueName } from '../../test/helpers/services.js'
+import { checkWith, itFailsLikeEveryServiceCheck, uniqueName } from '../../test/helpers/services.js'
 import { createMysqlChecker } from './mysql.js'
 
 const check = checkWith(createMysqlChecker(), 'mysql')
@@ -59,30 +58,7 @@ describe('mysql checker', () => {
     expect(r.failure?.message).toMatch(/^query failed: .*Unknown column 'missing'/)
   })
 
-  it('reports a closed port as a connect failure', async () => {
-    const r = await check({ port: await closedPort() })
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'connect' } })
-    expect(r.failure?.message).toContain('ECONNREFUSED')
-  })
-
-  it('gives up at the deadline on a server that never answers, and closes the connection', async () => {
-    const mute = await startMute()
-    try {
-      const r = await check({ port: mute.port }, { timeout_seconds: 1 })
-      expect(r).toMatchObject({ status: 'down', failure: { phase: 'timeout' } })
-      expect(r.failure?.message).toBe('no complete answer within 1s (stalled in login)')
-      expect(r.latency_ms).toBeGreaterThanOrEqual(990)
-      expect(r.latency_ms).toBeLessThan(1500)
-      await expect.poll(() => mute.open()).toBe(0)
-    } finally {
-      await mute.close()
-    }
-  })
-
-  it('refuses private addresses on an external probe', async () => {
-    const r = await check({}, {}, externalProbe)
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'ssrf' } })
-  })
+  itFailsLikeEveryServiceCheck(check, 'login')
 
   it('reports a server without TLS when TLS is required', async () => {
     const r = await check({ tls: true })

@@ -1,13 +1,12 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTestCerts, type TestCerts } from '../../test/helpers/certs.js'
-import { closedPort } from '../../test/helpers/servers.js'
 import {
   checkWith,
   externalProbe,
+  itFailsLikeEveryServiceCheck,
   type Spawned,
   spawnPostgres,
-  startMute,
   uniqueName,
 } from '../../test/helpers/services.js'
 import { createPostgresChecker } from './postgres.js'
@@ -78,25 +77,7 @@ describe('postgres checker', () => {
     expect(r.failure?.message).toContain(`role "${role}" is not permitted to log in`)
   })
 
-  it('reports a closed port as a connect failure', async () => {
-    const r = await check({ port: await closedPort() })
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'connect' } })
-    expect(r.failure?.message).toContain('ECONNREFUSED')
-  })
-
-  it('gives up at the deadline on a server that never answers, and closes the connection', async () => {
-    const mute = await startMute()
-    try {
-      const r = await check({ port: mute.port }, { timeout_seconds: 1 })
-      expect(r).toMatchObject({ status: 'down', failure: { phase: 'timeout' } })
-      expect(r.failure?.message).toBe('no complete answer within 1s (stalled in login)')
-      expect(r.latency_ms).toBeGreaterThanOrEqual(990)
-      expect(r.latency_ms).toBeLessThan(1500)
-      await expect.poll(() => mute.open()).toBe(0)
-    } finally {
-      await mute.close()
-    }
-  })
+  itFailsLikeEveryServiceCheck(check, 'login')
 
   it('refuses private addresses on an external probe, by name too', async () => {
     for (const host of ['127.0.0.1', 'localhost']) {

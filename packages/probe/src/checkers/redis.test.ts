@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTestCerts, type TestCerts } from '../../test/helpers/certs.js'
-import { closedPort } from '../../test/helpers/servers.js'
 import {
   checkWith,
-  externalProbe,
+  itFailsLikeEveryServiceCheck,
   redisCommand,
   type Spawned,
   spawnRedisTls,
-  startMute,
   uniqueName,
 } from '../../test/helpers/services.js'
 import { createRedisChecker, parseReply, ReplyError } from './redis.js'
@@ -72,28 +70,7 @@ describe('redis checker', () => {
     expect(r.remote_address).toBeUndefined()
   })
 
-  it('reports a closed port as a connect failure', async () => {
-    const r = await check({ port: await closedPort() })
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'connect' } })
-  })
-
-  it('gives up at the deadline on a server that never answers, and closes the connection', async () => {
-    const mute = await startMute()
-    try {
-      const r = await check({ port: mute.port }, { timeout_seconds: 1 })
-      expect(r).toMatchObject({ status: 'down', failure: { phase: 'timeout' } })
-      expect(r.failure?.message).toBe('no complete answer within 1s (stalled in reply)')
-      expect(r.latency_ms).toBeLessThan(1500)
-      await expect.poll(() => mute.open()).toBe(0)
-    } finally {
-      await mute.close()
-    }
-  })
-
-  it('refuses private addresses on an external probe', async () => {
-    const r = await check({}, {}, externalProbe)
-    expect(r).toMatchObject({ status: 'down', failure: { phase: 'ssrf' } })
-  })
+  itFailsLikeEveryServiceCheck(check, 'reply')
 })
 
 describe('redis checker over TLS', () => {

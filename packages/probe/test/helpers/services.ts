@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { type CheckResult, kindSettingsSchema, type ProbeMonitorConfig, systemClock } from '@whatisup/shared'
+import { expect, it } from 'vitest'
 import { encode, parseReply, type Reply } from '../../src/checkers/redis.js'
 import type { ServiceKind } from '../../src/checkers/service-common.js'
 import type { Checker, NetworkPolicy, ProbeMonitor } from '../../src/checkers/types.js'
@@ -38,6 +39,42 @@ export function checkWith<K extends ServiceKind>(checker: Checker<K>, kind: K) {
     } as unknown as ProbeMonitor<K>
     return checker.run({ monitor, checkedAt: 1_700_000_000_000, policy, clock: systemClock })
   }
+}
+
+type ServiceCheck = ReturnType<typeof checkWith>
+
+/**
+ * The failure cases every service checker shares, as `it` blocks for the caller's `describe`: a
+ * closed port is a connect failure; a server that accepts and never answers is a timeout at the
+ * deadline naming the stalled step (`stalledIn`), with the connection closed; an external probe
+ * refuses the private address before connecting.
+ */
+export function itFailsLikeEveryServiceCheck(check: ServiceCheck, stalledIn: string): void {
+  it('reports a closed port as a connect failure', async () => {
+    const r = await check({ port: await closedPort() })
+    expect(r).toMatchObject({ status: 'down', failure: { phase: 'connect' } })
+    expect(r.failure?.message).toContain('ECONNREFUSED')
+  })
+
+  it(`gives up at the deadline on a server that never answers (stalled in ${stalledIn}), and closes the connection`, async () => {
+    const mute = await startMute()
+    try {
+      const r = await check({ port: mute.port }, { timeout_seconds: 1 })
+      expect(r).toMatchObject({ status: 'down', failure: { phase: 'timeout' } })
+      expect(r.failure?.message).toBe(`no complete answer within 1s (stalled in ${stalledIn})`)
+      expect(r.latency_ms).toBeGreaterThanOrEqual(990)
+      expect(r.latency_ms).toBeLessThan(1500)
+      await expect.poll(() => mute.open()).toBe(0)
+    } finally {
+      await mute.close()
+    }
+  })
+
+  it('refuses private addresses on an external probe', async () => {
+    const r = await check({}, {}, externalProbe)
+    expect(r).toMatchObject({ status: 'down', failure: { phase: 'ssrf' } })
+    expect(r.remote_address).toBeUndefined()
+  })
 }
 
 /** Accepts connections and never says a word; tells how many are still open (the check must close its own). */
