@@ -4,16 +4,14 @@ import { useRoute, useRouter } from 'vue-router'
 import { type ApiError, api, toApiError } from '../../../api/index'
 import type { RealtimeEvent } from '../../../api/realtime'
 import { useRealtimeStore } from '../../../stores/realtime'
-import { initialState, type ListState, matches, needsClientFilter, STORAGE_KEY, toQuery } from './listState'
+import { initialState, type ListState, STORAGE_KEY, toQuery, toServerQuery } from './listState'
+import { fetchRowStats, type RowStats } from './rowStats'
 
 /**
  * Status changes arrive live; response times and "last checked" change with every check, which is
  * not worth a push, so the page refreshes them quietly at this slow pace.
  */
 const FRESHEN_MS = 60_000
-
-/** The server's page cap: with a status/kind filter the list is fetched up to this and filtered here. */
-const CLIENT_FILTER_CAP = 500
 
 async function fetchPage(params: Record<string, string | number>): Promise<{ items: Monitor[]; total: number }> {
   const res = await api.request<Monitor[]>('GET', '/monitors', { query: params })
@@ -24,9 +22,9 @@ async function fetchPage(params: Record<string, string | number>): Promise<{ ite
 const storage = (): Storage | null => (typeof localStorage === 'undefined' ? null : localStorage)
 
 /**
- * The monitor list page's data: state in the URL (and localStorage), server-side pagination and
- * search, status/kind filtered client-side (the list endpoint does not filter on them yet), and
- * live status updates from the realtime channel instead of polling.
+ * The monitor list page's data: state in the URL (and localStorage), server-side pagination,
+ * search and filters (status, kind, group, tag), the page's 24 h row statistics in one request,
+ * and live status updates from the realtime channel instead of polling.
  */
 export function useMonitorList() {
   const route = useRoute()
@@ -37,24 +35,34 @@ export function useMonitorList() {
   const total = ref(0)
   const loaded = ref(false)
   const error = shallowRef<ApiError | null>(null)
+  /** Row statistics by monitor id; rows without an entry show placeholders. */
+  const stats = shallowRef<Record<string, RowStats>>({})
+  const statsLoaded = ref(false)
 
   let seq = 0
+  // Statistics are secondary: a failure keeps what was shown, the list itself stays usable.
+  async function loadStats(mine: number, ids: string[]): Promise<void> {
+    try {
+      const next = await fetchRowStats(ids)
+      if (mine === seq) stats.value = next
+    } catch {
+      // Nothing to add: rows keep their last figures or their placeholders.
+    } finally {
+      if (mine === seq) statsLoaded.value = true
+    }
+  }
+
   async function load(): Promise<void> {
     const mine = ++seq
-    const base: Record<string, string | number> = state.q.trim() ? { q: state.q.trim() } : {}
     try {
-      if (needsClientFilter(state)) {
-        const page = await fetchPage({ ...base, limit: CLIENT_FILTER_CAP, offset: 0 })
-        if (mine !== seq) return
-        const all = page.items.filter((m) => matches(m, state))
-        total.value = all.length
-        items.value = all.slice((state.page - 1) * state.size, state.page * state.size)
-      } else {
-        const page = await fetchPage({ ...base, limit: state.size, offset: (state.page - 1) * state.size })
-        if (mine !== seq) return
-        items.value = page.items
-        total.value = page.total
-      }
+      const page = await fetchPage(toServerQuery(state))
+      if (mine !== seq) return
+      items.value = page.items
+      total.value = page.total
+      void loadStats(
+        mine,
+        page.items.map((m) => m.id),
+      )
       error.value = null
       // After deletes (here or elsewhere) the page may be past the end: step back to the last one.
       const last = Math.max(1, Math.ceil(total.value / state.size))
@@ -73,7 +81,15 @@ export function useMonitorList() {
     () => ({ ...state }),
     (s, old) => {
       // A new search or filter starts again from the first page.
-      if (old && (s.q !== old.q || s.status !== old.status || s.kind !== old.kind || s.size !== old.size))
+      if (
+        old &&
+        (s.q !== old.q ||
+          s.status !== old.status ||
+          s.kind !== old.kind ||
+          s.group !== old.group ||
+          s.tag !== old.tag ||
+          s.size !== old.size)
+      )
         state.page = 1
       storage()?.setItem(STORAGE_KEY, JSON.stringify(toQuery(state)))
       clearTimeout(debounce)
@@ -133,5 +149,5 @@ export function useMonitorList() {
     clearInterval(freshen)
   })
 
-  return { state, items, total, loaded, error, pages, load }
+  return { state, items, total, loaded, error, pages, stats, statsLoaded, load }
 }

@@ -12,7 +12,7 @@ import MonitorListPage from './MonitorListPage.vue'
 
 const Blank = defineComponent({ render: () => null })
 
-const monitor = (id: string, status: Monitor['status'], check_type = 'http'): Monitor =>
+const monitor = (id: string, status: Monitor['status'], check_type = 'http', extra: Partial<Monitor> = {}): Monitor =>
   ({
     id,
     name: `M ${id}`,
@@ -22,9 +22,36 @@ const monitor = (id: string, status: Monitor['status'], check_type = 'http'): Mo
     enabled: true,
     last_checked_at: null,
     last_response_time_ms: null,
+    group_id: null,
+    tags: [],
+    ...extra,
   }) as unknown as Monitor
 
-const ALL = [monitor('a', 'up'), monitor('b', 'down'), monitor('c', 'down', 'tcp'), monitor('d', 'paused')]
+const ALL = [
+  monitor('a', 'up', 'http', { group_id: 'g1', tags: ['env:prod', 'critical', 'team:core'] }),
+  monitor('b', 'down'),
+  monitor('c', 'down', 'tcp'),
+  monitor('d', 'paused'),
+]
+const GROUPS = [
+  {
+    id: 'g1',
+    name: 'Shop',
+    description: null,
+    monitor_count: 1,
+    status_counts: { up: 1, down: 0, degraded: 0, paused: 0, unknown: 0 },
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  },
+]
+const TAGS = [{ id: 't1', key: 'env', value: 'prod', label: 'env:prod', color: '#ff0000', monitor_count: 1 }]
+
+/** The list page's other requests: groups, tags and row statistics (empty unless given). */
+const side = (stats: Record<string, unknown> = {}) => ({
+  'GET /api/v1/groups': () => GROUPS,
+  'GET /api/v1/tags': () => TAGS,
+  'GET /api/v1/analytics/monitors': () => stats,
+})
 
 async function mountPage(path: string) {
   const router = createRouter({
@@ -42,6 +69,30 @@ async function mountPage(path: string) {
   return { wrapper, router }
 }
 
+/** A list endpoint that filters like the server: status, kind, group_id (`none`), tag; paginated. */
+function serverList(url: URL): Response {
+  const p = url.searchParams
+  const rows = ALL.filter(
+    (m) =>
+      (!p.get('status') || m.status === p.get('status')) &&
+      (!p.get('kind') || m.check_type === p.get('kind')) &&
+      (!p.get('group_id') || (p.get('group_id') === 'none' ? m.group_id === null : m.group_id === p.get('group_id'))) &&
+      (!p.get('tag') || m.tags.includes(p.get('tag') ?? '')),
+  )
+  const offset = Number(p.get('offset') ?? 0)
+  const page = rows.slice(offset, offset + Number(p.get('limit') ?? 100))
+  return new Response(JSON.stringify(page), {
+    headers: { 'Content-Type': 'application/json', 'X-Total-Count': String(rows.length) },
+  })
+}
+
+/** Lets the list's state watcher, its 0 ms debounce and the requests it starts all finish. */
+async function settle(): Promise<void> {
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 5))
+  await flushPromises()
+}
+
 const names = (w: { findAll(s: string): { text(): string }[] }) =>
   w.findAll('[data-testid="monitor-name"]').map((n) => n.text())
 
@@ -57,6 +108,7 @@ afterEach(() => {
 describe('MonitorListPage', () => {
   it('paginates on the server with limit/offset from the URL', async () => {
     const calls = fakeApi({
+      ...side(),
       'GET /api/v1/monitors': (_b, url) =>
         new Response(
           JSON.stringify(ALL.slice(Number(url.searchParams.get('offset')), 2 + Number(url.searchParams.get('offset')))),
@@ -70,30 +122,45 @@ describe('MonitorListPage', () => {
     expect(wrapper.text()).toContain('Page 2 of 3')
   })
 
-  it('filters by status and kind from the URL, and remembers them', async () => {
-    const calls = fakeApi({ 'GET /api/v1/monitors': () => json(200, ALL) })
-    const { wrapper, router } = await mountPage('/monitors?status=down&kind=tcp')
-    expect(calls[0]?.key).toContain('limit=500')
+  it('sends status, kind, group and tag from the URL to the server, and remembers changes', async () => {
+    const calls = fakeApi({ ...side(), 'GET /api/v1/monitors': (_b, url) => serverList(url) })
+    const { wrapper, router } = await mountPage('/monitors?status=down&kind=tcp&group=none&tag=env:dev')
+    const list = calls.filter((c) => c.key.startsWith('GET /api/v1/monitors'))
+    expect(list[0]?.key).toBe('GET /api/v1/monitors?limit=50&offset=0&status=down&kind=tcp&group_id=none&tag=env%3Adev')
+    expect(names(wrapper)).toEqual([])
+    expect(wrapper.find('[data-testid="monitors-no-match"]').exists()).toBe(true)
+
+    await wrapper.get('[data-testid="filter-tag"]').setValue('null')
+    await settle()
     expect(names(wrapper)).toEqual(['M c'])
     await wrapper.get('[data-testid="filter-kind"]').setValue('null')
-    await flushPromises()
-    await new Promise((r) => setTimeout(r, 5))
-    await flushPromises()
+    await wrapper.get('[data-testid="filter-group"]').setValue('null')
+    await settle()
     expect(router.currentRoute.value.query).toEqual({ status: 'down' })
     expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}')).toEqual({ status: 'down' })
     expect(names(wrapper)).toEqual(['M b', 'M c'])
+
+    await wrapper.get('[data-testid="filter-status"]').setValue('null')
+    await wrapper.get('[data-testid="filter-group"]').setValue('g1')
+    await settle()
+    expect(calls.at(-1)?.key).toMatch(/^GET \/api\/v1\/(monitors\?limit=50&offset=0&group_id=g1|analytics)/)
+    expect(router.currentRoute.value.query).toEqual({ group: 'g1' })
+    expect(names(wrapper)).toEqual(['M a'])
+    // The group's name and the row's tags (two chips, the rest summed up) come from the filter lists.
+    expect(wrapper.get('[data-testid="monitor-group"]').text()).toBe('Shop')
+    expect(wrapper.findAll('[data-testid="tag-chip"]').map((c) => c.text())).toEqual(['env:prod', 'critical'])
+    expect(wrapper.get('[data-testid="monitor-tags"]').text()).toContain('+1')
   })
 
   it('restores the last filters from localStorage when the URL has none', async () => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ status: 'paused' }))
-    fakeApi({ 'GET /api/v1/monitors': () => json(200, ALL) })
+    fakeApi({ ...side(), 'GET /api/v1/monitors': (_b, url) => serverList(url) })
     const { wrapper, router } = await mountPage('/monitors')
     expect(names(wrapper)).toEqual(['M d'])
     expect(router.currentRoute.value.query).toEqual({ status: 'paused' })
   })
-
   it('updates statuses live from realtime events, without refetching', async () => {
-    const calls = fakeApi({ 'GET /api/v1/monitors': () => json(200, ALL) })
+    const calls = fakeApi({ ...side(), 'GET /api/v1/monitors': () => json(200, ALL) })
     const realtime = useRealtimeStore()
     const listeners: ((e: unknown[]) => void)[] = []
     vi.spyOn(realtime, 'subscribe').mockImplementation((l) => {
@@ -109,11 +176,11 @@ describe('MonitorListPage', () => {
     expect(calls.length).toBe(before)
   })
 
-  it('selects rows and pauses them through the per-monitor endpoint', async () => {
+  it('pauses the selection in one bulk call and reports what was not found', async () => {
     const calls = fakeApi({
+      ...side(),
       'GET /api/v1/monitors': () => json(200, ALL),
-      'POST /api/v1/monitors/a/pause': () => ({ ...ALL[0], status: 'paused' }),
-      'POST /api/v1/monitors/b/pause': () => ({ ...ALL[1], status: 'paused' }),
+      'POST /api/v1/monitors/bulk': () => ({ affected: 1, not_found: ['b'] }),
     })
     const { wrapper } = await mountPage('/monitors')
     const boxes = wrapper.findAll('[data-testid="monitor-select"]')
@@ -122,9 +189,122 @@ describe('MonitorListPage', () => {
     expect(wrapper.get('[data-testid="bulk-bar"]').text()).toContain('2 monitors selected')
     await wrapper.get('[data-testid="bulk-pause"]').trigger('click')
     await flushPromises()
-    expect(calls.map((c) => c.key)).toEqual(
-      expect.arrayContaining(['POST /api/v1/monitors/a/pause', 'POST /api/v1/monitors/b/pause']),
-    )
+    expect(calls.filter((c) => c.key === 'POST /api/v1/monitors/bulk').map((c) => c.body)).toEqual([
+      { ids: ['a', 'b'], action: 'pause' },
+    ])
     expect(wrapper.find('[data-testid="bulk-bar"]').exists()).toBe(false)
+    const result = wrapper.get('[data-testid="bulk-result"]').text()
+    expect(result).toContain('1 of 2')
+    expect(result).toContain('M b')
   })
+
+  it('deletes only after confirmation', async () => {
+    const calls = fakeApi({
+      ...side(),
+      'GET /api/v1/monitors': () => json(200, ALL),
+      'POST /api/v1/monitors/bulk': () => ({ affected: 1, not_found: [] }),
+    })
+    const { wrapper } = await mountPage('/monitors')
+    await wrapper.findAll('[data-testid="monitor-select"]')[2]?.setValue(true)
+    await wrapper.get('[data-testid="bulk-delete"]').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.key === 'POST /api/v1/monitors/bulk')).toBe(false)
+    const dialog = wrapper.get('dialog')
+    expect(dialog.text()).toContain('M c')
+    await dialog.findAll('button').at(-1)?.trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.key === 'POST /api/v1/monitors/bulk').map((c) => c.body)).toEqual([
+      { ids: ['c'], action: 'delete' },
+    ])
+  })
+
+  it('moves to a group, out of any group, and adds/removes a validated tag', async () => {
+    const calls = fakeApi({
+      ...side(),
+      'GET /api/v1/monitors': () => json(200, ALL),
+      'POST /api/v1/monitors/bulk': (body) => ({ affected: (body as { ids: string[] }).ids.length, not_found: [] }),
+    })
+    const { wrapper } = await mountPage('/monitors')
+    const select = async (...idx: number[]) => {
+      for (const i of idx) await wrapper.findAll('[data-testid="monitor-select"]')[i]?.setValue(true)
+    }
+    await select(1, 3)
+    await wrapper.get('[data-testid="bulk-group"]').setValue('g1')
+    await wrapper.get('[data-testid="bulk-move"]').trigger('click')
+    await flushPromises()
+    await select(0)
+    await wrapper.get('[data-testid="bulk-group"]').setValue('none')
+    await wrapper.get('[data-testid="bulk-move"]').trigger('click')
+    await flushPromises()
+
+    await select(0, 2)
+    await wrapper.get('[data-testid="bulk-tag"]').setValue('bad,tag')
+    await wrapper.get('[data-testid="bulk-add-tag"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="bulk-tag"]').attributes('aria-invalid')).toBe('true'))
+    expect(wrapper.get('[data-testid="bulk-bar"]').text()).toContain('is not a tag')
+    await wrapper.get('[data-testid="bulk-tag"]').setValue(' env:prod ')
+    await wrapper.get('[data-testid="bulk-add-tag"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="bulk-bar"]').exists()).toBe(false))
+    await flushPromises()
+    await select(0)
+    await wrapper.get('[data-testid="bulk-tag"]').setValue('critical')
+    await wrapper.get('[data-testid="bulk-remove-tag"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="bulk-bar"]').exists()).toBe(false))
+    await flushPromises()
+
+    expect(calls.filter((c) => c.key === 'POST /api/v1/monitors/bulk').map((c) => c.body)).toEqual([
+      { ids: ['b', 'd'], action: 'set_group', group_id: 'g1' },
+      { ids: ['a'], action: 'set_group', group_id: null },
+      { ids: ['a', 'c'], action: 'add_tags', tags: ['env:prod'] },
+      { ids: ['a'], action: 'remove_tags', tags: ['critical'] },
+    ])
+    // Counts on the group and tag lists follow each action.
+    expect(calls.filter((c) => c.key === 'GET /api/v1/groups').length).toBeGreaterThanOrEqual(5)
+  })
+
+  it('renders only the rows in view of a 500-row page, with one statistics request', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => monitor(`m${String(i).padStart(3, '0')}`, 'up'))
+    const stats = Object.fromEntries(
+      many.map((m, i) => [
+        m.id,
+        { uptime_24h: 99.5, p95_response_time_ms: 80, avg_response_time_ms: 50, sparkline: [i, null, i + 10, 40] },
+      ]),
+    )
+    const calls = fakeApi({
+      ...side(stats),
+      'GET /api/v1/monitors': () =>
+        new Response(JSON.stringify(many), {
+          headers: { 'Content-Type': 'application/json', 'X-Total-Count': '10000' },
+        }),
+    })
+    const { wrapper } = await mountPage('/monitors?size=500')
+    const statsCalls = calls.filter((c) => c.key.startsWith('GET /api/v1/analytics/monitors'))
+    expect(statsCalls).toHaveLength(1)
+    expect(new URL(statsCalls[0]?.key.slice(4) ?? '', 'http://x').searchParams.get('ids')?.split(',')).toEqual(
+      many.map((m) => m.id),
+    )
+    const rows = wrapper.findAll('[data-testid="monitor-row"]')
+    expect(rows.length).toBeGreaterThan(10)
+    expect(rows.length).toBeLessThan(40)
+    expect(rows[0]?.attributes('aria-rowindex')).toBe('2')
+    expect(wrapper.get('table').attributes('aria-rowcount')).toBe('501')
+    expect(wrapper.findAll('[data-testid="monitor-sparkline"]')).toHaveLength(rows.length)
+    expect(wrapper.get('[data-testid="monitor-uptime"]').text()).toBe('99.5%')
+
+    // Scrolling far down swaps the rendered rows; the spacers keep the full height.
+    const scroller = wrapper.get('[data-testid="monitor-table"]')
+    ;(scroller.element as HTMLElement).scrollTop = 44 * 300
+    await scroller.trigger('scroll')
+    const after = wrapper.findAll('[data-testid="monitor-row"]')
+    expect(after.length).toBeLessThan(40)
+    expect(after.map((r) => r.attributes('data-monitor-id'))).toContain('m300')
+    expect(after.map((r) => r.attributes('data-monitor-id'))).not.toContain('m000')
+
+    // Keyboard: End from a row's checkbox renders and focuses the last row's checkbox.
+    await after[0]?.get('[data-testid="monitor-select"]').trigger('keydown', { key: 'End' })
+    await flushPromises()
+    expect(document.activeElement?.closest('tr')?.getAttribute('data-monitor-id')).toBe('m499')
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('monitor-select')
+    // A shared, loaded machine: rendering a 500-row page in happy-dom can take a few seconds.
+  }, 30_000)
 })

@@ -1,0 +1,50 @@
+import type {
+  BulkActionInput,
+  BulkResultDto,
+  GroupCreateInput,
+  GroupUpdateInput,
+  Monitor,
+  MonitorGroup,
+  Tag,
+  TagCreateInput,
+  TagUpdateInput,
+} from '@whatisup/shared'
+import { api } from '../../api/index'
+
+/** Calls of the groups, tags and bulk-monitor API (server contract: shared/src/groups.ts). */
+
+const g = (id: string) => `/groups/${encodeURIComponent(id)}`
+const tg = (id: string) => `/tags/${encodeURIComponent(id)}`
+
+export const listGroups = () => api.get<MonitorGroup[]>('/groups')
+export const getGroup = (id: string) => api.get<MonitorGroup>(g(id))
+export const createGroup = (input: GroupCreateInput) => api.post<MonitorGroup>('/groups', input)
+export const updateGroup = (id: string, patch: GroupUpdateInput) => api.patch<MonitorGroup>(g(id), patch)
+export const deleteGroup = (id: string) => api.delete(g(id))
+/** The group's monitors, ordered by name. */
+export const groupMonitors = (id: string) => api.get<Monitor[]>(`${g(id)}/monitors`)
+
+export const listTags = () => api.get<Tag[]>('/tags')
+export const createTag = (input: TagCreateInput) => api.post<Tag>('/tags', input)
+export const updateTag = (id: string, patch: TagUpdateInput) => api.patch<Tag>(tg(id), patch)
+export const deleteTag = (id: string) => api.delete(tg(id))
+
+/** The bulk endpoint takes at most this many ids per call. */
+export const BULK_MAX_IDS = 200
+
+/**
+ * One bulk action over any number of monitors: sent in chunks the endpoint accepts, one after the
+ * other, with the answers added up.
+ *
+ * @example
+ * await bulkMonitors({ ids, action: 'add_tags', tags: ['env:prod'] }) // → { affected: 3, not_found: [] }
+ */
+export async function bulkMonitors(input: BulkActionInput): Promise<BulkResultDto> {
+  const out: BulkResultDto = { affected: 0, not_found: [] }
+  for (let i = 0; i < input.ids.length; i += BULK_MAX_IDS) {
+    const res = await api.post<BulkResultDto>('/monitors/bulk', { ...input, ids: input.ids.slice(i, i + BULK_MAX_IDS) })
+    out.affected += res.affected
+    out.not_found.push(...res.not_found)
+  }
+  return out
+}
