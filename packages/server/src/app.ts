@@ -27,6 +27,7 @@ import { monitorRoutes } from './modules/monitors/index.js'
 import { commandRoutes, probeRoutes } from './modules/probes/index.js'
 import { realtimeRoutes } from './modules/realtime/index.js'
 import { serverMonitorRoutes } from './modules/server-monitors/index.js'
+import { refreshTileCsp, settingsRoutes, tileImgSrc } from './modules/settings/index.js'
 
 const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '../../web/dist')
 
@@ -45,13 +46,15 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler)
   installErrorHandler(app)
 
+  // The map's tile host is an instance setting: keep the cached CSP source fresh before helmet reads it.
+  app.addHook('onRequest', async () => refreshTileCsp(deps))
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', () => tileImgSrc(deps) ?? "'self'"],
         connectSrc: ["'self'", 'ws:', 'wss:'],
         frameAncestors: ["'none'"],
       },
@@ -90,6 +93,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(commandRoutes(deps))
       await v1.register(serverMonitorRoutes(deps))
       await v1.register(realtimeRoutes(deps))
+      await v1.register(settingsRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

@@ -67,6 +67,23 @@ export const ConfigSchema = z.object({
   WATCHDOG_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
   /** Let every alert channel reach private and loopback addresses (tests; trusted networks). Metadata stays refused. */
   ALERTING_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /**
+   * Base URL of a Nominatim-compatible geocoder (`https://nominatim.openstreetmap.org`); empty hides
+   * "Find coordinates" when registering a probe. Set by the admin, so trusted like WATCHDOG_URL (it
+   * may be internal); only `<base>/search` is ever called, and redirects are not followed.
+   */
+  GEOCODER_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'expected an http:// or https:// URL')
+      .refine((u) => !/^https?:\/\/[^/]*@/i.test(u), 'credentials in the URL are refused')
+      .optional(),
+  ),
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Geocoder requests per minute for the whole instance (public Nominatim allows one a second). */
+  GEOCODER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
 })
 
 const SIZE_UNITS: Record<string, number> = {

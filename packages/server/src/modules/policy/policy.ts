@@ -15,6 +15,8 @@ export type Action =
   | 'alert:private_targets'
   | 'alert:probe_rules'
   | 'alert_template:manage'
+  | 'instance:read'
+  | 'instance:manage'
 
 export interface OwnedResource {
   owner_id: string
@@ -39,6 +41,9 @@ export function can(ctx: RequestContext, action: Action, resource?: OwnedResourc
     case 'probe:register':
     case 'probe:manage':
     case 'probe:read':
+    // Instance-wide settings (map tiles, geocoding) are the operator's.
+    case 'instance:read':
+    case 'instance:manage':
       return false
     case 'monitor:create':
       return ctx.canCreateMonitors
