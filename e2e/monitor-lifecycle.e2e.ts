@@ -31,11 +31,14 @@ describe('monitor lifecycle through the web app', () => {
     await page.locator('input[name="password"]').fill(server.adminPassword)
     await page.getByTestId('login-submit').click()
 
+    // The wizard offers 30 s and up; the advanced form takes any interval (10 s keeps this test short).
     await page.getByTestId('new-monitor').first().click()
+    await page.getByTestId('wizard-advanced').click()
     await page.locator('input[name="name"]').fill('E2E target')
     await page.locator('input[name="url"]').fill(target.url)
     await page.locator('input[name="interval_seconds"]').fill('10')
     await page.getByTestId('monitor-submit').click()
+    await page.waitForURL((u) => /^\/monitors\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'))
 
     // The embedded probe picks the monitor up at its next heartbeat and checks it within one interval.
     await page.goto(`${server.baseUrl}/monitors`)
