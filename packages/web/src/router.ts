@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { ApiError } from './api/index'
 import { alertingRoutes } from './features/alerting'
+import { groupsRoutes } from './features/groups'
 import type { MessageSchema } from './i18n/en'
 import { useAuthStore } from './stores/auth'
 
@@ -98,6 +99,7 @@ export const router = createRouter({
       meta: { title: 'silences' },
     },
     ...alertingRoutes,
+    ...groupsRoutes,
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',

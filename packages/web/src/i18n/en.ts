@@ -23,6 +23,7 @@ const en = {
     maintenance: 'Maintenance',
     silences: 'Silences',
     monitors: 'Monitors',
+    groups: 'Groups',
   },
   user: {
     menu: 'Account menu',
@@ -46,6 +47,8 @@ const en = {
     newMonitor: 'New monitor',
     editMonitor: 'Edit monitor',
     monitor: 'Monitor',
+    groups: 'Groups and tags',
+    group: 'Group',
     notFound: 'Page not found',
   },
   login: {

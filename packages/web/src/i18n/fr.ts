@@ -23,6 +23,7 @@ const fr: MessageSchema = {
     maintenance: 'Maintenance',
     silences: 'Silences',
     monitors: 'Moniteurs',
+    groups: 'Groupes',
   },
   user: {
     menu: 'Menu du compte',
@@ -46,6 +47,8 @@ const fr: MessageSchema = {
     newMonitor: 'Nouveau moniteur',
     editMonitor: 'Modifier le moniteur',
     monitor: 'Moniteur',
+    groups: 'Groupes et tags',
+    group: 'Groupe',
     notFound: 'Page introuvable',
   },
   login: {

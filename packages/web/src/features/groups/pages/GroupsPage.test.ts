@@ -1,0 +1,231 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import type { Monitor, MonitorGroup, Tag } from '@whatisup/shared'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent } from 'vue'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { i18n, setLocale } from '../../../i18n'
+import { fakeApi, json } from '../../incidents/test/fake-api'
+import GroupPage from './GroupPage.vue'
+import GroupsPage from './GroupsPage.vue'
+
+const Blank = defineComponent({ render: () => null })
+
+const group = (id: string, name: string, extra: Partial<MonitorGroup> = {}): MonitorGroup => ({
+  id,
+  name,
+  description: null,
+  monitor_count: 3,
+  status_counts: { up: 2, down: 1, degraded: 0, paused: 0, unknown: 0 },
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+  ...extra,
+})
+const tag = (id: string, label: string, monitor_count = 2, color: string | null = null): Tag => {
+  const [key = '', value = null] = label.split(':')
+  return { id, key, value, label, color, monitor_count }
+}
+
+async function mountAt(path: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/groups', name: 'groups', component: GroupsPage },
+      { path: '/groups/:id', name: 'group', component: GroupPage, props: true },
+      { path: '/monitors', name: 'monitors', component: Blank },
+      { path: '/monitors/:id', name: 'monitor', component: Blank },
+    ],
+  })
+  await router.push(path)
+  await router.isReady()
+  const App = defineComponent({ template: '<RouterView />' })
+  const wrapper = mount(App, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+const posts = (calls: { key: string; body: unknown }[], key: string) =>
+  calls.filter((c) => c.key === key).map((c) => c.body)
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  setLocale('en', false)
+})
+afterEach(() => {
+  document.body.innerHTML = ''
+  vi.unstubAllGlobals()
+})
+
+describe('GroupsPage', () => {
+  it('lists groups with member and status counts, linking to the filtered monitors list', async () => {
+    fakeApi({
+      'GET /api/v1/groups': () => [group('g2', 'Shop', { description: 'Storefront' }), group('g1', 'Auth')],
+      'GET /api/v1/tags': () => [],
+    })
+    const { wrapper } = await mountAt('/groups')
+    const rows = wrapper.findAll('[data-testid="group-row"]')
+    expect(rows.map((r) => r.get('[data-testid="group-name"]').text())).toEqual(['Auth', 'Shop'])
+    expect(rows[1]?.text()).toContain('Storefront')
+    expect(rows[0]?.get('[data-testid="group-monitor-count"]').attributes('href')).toBe('/monitors?group=g1')
+    expect(rows[0]?.findAll('[data-testid="group-status-counts"] li').map((li) => li.text())).toEqual([
+      '1 Down',
+      '2 Up',
+    ])
+  })
+
+  it('shows an empty state with a next step, and creates a group with the exact body', async () => {
+    const calls = fakeApi({
+      'GET /api/v1/groups': () => [],
+      'GET /api/v1/tags': () => [],
+      'POST /api/v1/groups': (body) =>
+        (body as { name: string }).name === 'Taken'
+          ? json(409, { code: 'CONFLICT', message: 'A group with this name exists', requestId: 'r' })
+          : group('g9', (body as { name: string }).name),
+    })
+    const { wrapper } = await mountAt('/groups')
+    expect(wrapper.get('[data-testid="groups-empty"]').text()).toContain('No group yet')
+    await wrapper.get('[data-testid="group-create-first"]').trigger('click')
+
+    await wrapper.get('[data-testid="group-save"]').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="group-form"]').text()).toContain('This field is required.')
+
+    await wrapper.get('input[name="group-name"]').setValue('Taken')
+    await wrapper.get('[data-testid="group-form"]').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="group-form-error"]').text()).toBe('A group with this name exists')
+
+    await wrapper.get('input[name="group-name"]').setValue('  Payments ')
+    await wrapper.get('textarea[name="group-description"]').setValue('Card flows')
+    await wrapper.get('[data-testid="group-form"]').trigger('submit')
+    await flushPromises()
+    expect(posts(calls, 'POST /api/v1/groups')).toEqual([
+      { name: 'Taken', description: null },
+      { name: 'Payments', description: 'Card flows' },
+    ])
+    expect(wrapper.find('[data-testid="group-form"]').exists()).toBe(false)
+    expect(wrapper.findAll('[data-testid="group-name"]').map((n) => n.text())).toEqual(['Payments'])
+  })
+
+  it('renames and deletes a group (after confirmation)', async () => {
+    const calls = fakeApi({
+      'GET /api/v1/groups': () => [group('g1', 'Auth')],
+      'GET /api/v1/tags': () => [],
+      'PATCH /api/v1/groups/g1': (body) => group('g1', (body as { name: string }).name),
+      'DELETE /api/v1/groups/g1': () => undefined,
+    })
+    const { wrapper } = await mountAt('/groups')
+    await wrapper.get('[data-testid="group-edit"]').trigger('click')
+    await wrapper.get('input[name="group-name"]').setValue('Identity')
+    await wrapper.get('[data-testid="group-form"]').trigger('submit')
+    await flushPromises()
+    expect(posts(calls, 'PATCH /api/v1/groups/g1')).toEqual([{ name: 'Identity', description: null }])
+    expect(wrapper.get('[data-testid="group-name"]').text()).toBe('Identity')
+
+    await wrapper.get('[data-testid="group-delete"]').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.key.startsWith('DELETE'))).toBe(false)
+    await wrapper.get('dialog').findAll('button').at(-1)?.trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.key === 'DELETE /api/v1/groups/g1')).toHaveLength(1)
+    expect(wrapper.find('[data-testid="groups-empty"]').exists()).toBe(true)
+  })
+
+  it('manages tags on their tab: usage links, rename (validated), recolour, delete', async () => {
+    const calls = fakeApi({
+      'GET /api/v1/groups': () => [],
+      'GET /api/v1/tags': () => [tag('t1', 'env:prod', 4, '#ff0000'), tag('t2', 'critical', 1)],
+      'PATCH /api/v1/tags/t2': (body) => ({ ...tag('t2', 'critical', 1), ...(body as object) }),
+      'DELETE /api/v1/tags/t1': () => undefined,
+    })
+    const { wrapper } = await mountAt('/groups?tab=tags')
+    expect(wrapper.get('[data-testid="tab-tags"]').attributes('aria-selected')).toBe('true')
+    const rows = () => wrapper.findAll('[data-testid="tag-row"]')
+    expect(rows().map((r) => r.get('[data-testid="tag-chip"]').text())).toEqual(['critical', 'env:prod'])
+    expect(rows()[1]?.get('[data-testid="tag-usage"]').attributes('href')).toBe('/monitors?tag=env:prod')
+
+    await rows()[0]?.get('[data-testid="tag-rename"]').trigger('click')
+    await wrapper.get('[data-testid="tag-rename-input"]').setValue('sev,1')
+    await wrapper.get('[data-testid="tag-rename-save"]').trigger('submit')
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="tag-error"]').text()).toContain('is not a tag'))
+    await wrapper.get('[data-testid="tag-rename-input"]').setValue(' sev:1 ')
+    await wrapper.get('[data-testid="tag-rename-save"]').trigger('submit')
+    await vi.waitFor(() => expect(posts(calls, 'PATCH /api/v1/tags/t2')).toEqual([{ label: 'sev:1' }]))
+    await flushPromises()
+
+    const color = rows()
+      .find((r) => r.attributes('data-tag-id') === 't2')
+      ?.get('[data-testid="tag-color"]')
+    await color?.setValue('#00ff00')
+    await color?.trigger('change')
+    await flushPromises()
+    expect(posts(calls, 'PATCH /api/v1/tags/t2')).toEqual([{ label: 'sev:1' }, { color: '#00ff00' }])
+
+    await rows()
+      .find((r) => r.attributes('data-tag-id') === 't1')
+      ?.get('[data-testid="tag-delete"]')
+      .trigger('click')
+    await flushPromises()
+    await wrapper.get('dialog').findAll('button').at(-1)?.trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.key === 'DELETE /api/v1/tags/t1')).toHaveLength(1)
+    expect(rows().map((r) => r.attributes('data-tag-id'))).toEqual(['t2'])
+  })
+
+  it('shows the tags empty state with a next step', async () => {
+    fakeApi({ 'GET /api/v1/groups': () => [], 'GET /api/v1/tags': () => [] })
+    const { wrapper } = await mountAt('/groups?tab=tags')
+    expect(wrapper.get('[data-testid="tags-empty"]').text()).toContain('No tag yet')
+    expect(wrapper.get('[data-testid="tags-empty"] a').attributes('href')).toBe('/monitors')
+  })
+})
+
+describe('GroupPage', () => {
+  const member = (id: string, name: string) =>
+    ({
+      id,
+      name,
+      check_type: 'http',
+      target: `https://${id}`,
+      status: 'up',
+      group_id: 'g1',
+      tags: ['env:prod'],
+      last_checked_at: null,
+    }) as unknown as Monitor
+
+  it("lists the group's monitors with their 24 h figures and links to the filtered list", async () => {
+    const calls = fakeApi({
+      'GET /api/v1/groups': () => [group('g1', 'Shop')],
+      'GET /api/v1/tags': () => [],
+      'GET /api/v1/groups/g1': () => group('g1', 'Shop', { description: 'Storefront', monitor_count: 2 }),
+      'GET /api/v1/groups/g1/monitors': () => [member('a', 'Cart'), member('b', 'Checkout')],
+      'GET /api/v1/analytics/monitors': () => ({
+        a: { uptime_24h: 100, p95_response_time_ms: 1, avg_response_time_ms: 1, sparkline: [1, 2] },
+      }),
+    })
+    const { wrapper } = await mountAt('/groups/g1')
+    expect(wrapper.get('[data-testid="group-title"]').text()).toBe('Shop')
+    expect(wrapper.text()).toContain('2 monitors')
+    expect(wrapper.findAll('[data-testid="monitor-name"]').map((n) => n.text())).toEqual(['Cart', 'Checkout'])
+    expect(wrapper.findAll('[data-testid="monitor-group"]').map((n) => n.text())).toEqual(['Shop', 'Shop'])
+    expect(wrapper.findAll('[data-testid="monitor-uptime"]').map((n) => n.text())).toEqual(['100%', '—'])
+    expect(calls.filter((c) => c.key.startsWith('GET /api/v1/analytics/monitors'))[0]?.key).toBe(
+      'GET /api/v1/analytics/monitors?ids=a%2Cb',
+    )
+    expect(wrapper.get('[data-testid="group-view-monitors"]').attributes('href')).toBe('/monitors?group=g1')
+  })
+
+  it('says so when the group does not exist, and shows an empty state for a group without monitors', async () => {
+    fakeApi({
+      'GET /api/v1/groups': () => [],
+      'GET /api/v1/tags': () => [],
+      'GET /api/v1/groups/g2': () => group('g2', 'Empty', { monitor_count: 0 }),
+      'GET /api/v1/groups/g2/monitors': () => [],
+    })
+    const missing = await mountAt('/groups/nope')
+    expect(missing.wrapper.find('[data-testid="group-not-found"]').exists()).toBe(true)
+    missing.wrapper.unmount()
+    const empty = await mountAt('/groups/g2')
+    expect(empty.wrapper.get('[data-testid="group-members-empty"]').text()).toContain('No monitor in this group yet.')
+  })
+})
