@@ -20,6 +20,7 @@ import { installErrorHandler } from './http/error-handler.js'
 import { alertingRoutes } from './modules/alerting/index.js'
 import { analyticsPlugin } from './modules/analytics/index.js'
 import { authRoutes } from './modules/auth/index.js'
+import { diagnosticsRoutes } from './modules/diagnostics/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { incidentGroupRoutes, incidentRoutes } from './modules/incidents/index.js'
 import { maintenanceRoutes } from './modules/maintenance/index.js'
@@ -91,6 +92,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(maintenanceRoutes(deps))
       await v1.register(alertingRoutes(deps))
       await v1.register(commandRoutes(deps))
+      await v1.register(diagnosticsRoutes(deps))
       await v1.register(serverMonitorRoutes(deps))
       await v1.register(realtimeRoutes(deps))
       await v1.register(settingsRoutes(deps))

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DIAGNOSTIC_KINDS, DiagnosticTargetSchema } from './diagnostics.js'
 
 /** Longest `wait` a probe may ask for: below common proxy idle timeouts (60 s). */
 export const PROBE_COMMANDS_MAX_WAIT_SECONDS = 55
@@ -11,6 +12,9 @@ export const PROBE_COMMANDS_MAX_WAIT_SECONDS = 55
  *   wants other probes to confirm a failure). `request_id` ties the result to the request in logs.
  * - `config_changed`: a monitor this probe may run was created, changed, paused or deleted; pull
  *   the assignment now (a heartbeat) instead of within `heartbeat_interval_seconds`.
+ * - `diagnose`: an incident opened on a monitor this probe sees failing; capture `kinds` toward
+ *   `target` and upload them (`POST /probes/diagnostics`) under `request_id`. Redelivered until
+ *   uploaded or expired, so a probe must not run the same `request_id` twice at once.
  *
  * @example
  * { type: 'check_now', monitor_id: '0190…', request_id: '0190…' }
@@ -18,6 +22,14 @@ export const PROBE_COMMANDS_MAX_WAIT_SECONDS = 55
 export const ProbeCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('check_now'), monitor_id: z.string().min(1).max(64), request_id: z.string().max(64) }),
   z.object({ type: z.literal('config_changed') }),
+  z.object({
+    type: z.literal('diagnose'),
+    request_id: z.string().min(1).max(64),
+    monitor_id: z.string().min(1).max(64),
+    incident_id: z.string().min(1).max(64),
+    target: DiagnosticTargetSchema,
+    kinds: z.array(z.enum(DIAGNOSTIC_KINDS)).min(1).max(DIAGNOSTIC_KINDS.length),
+  }),
 ])
 export type ProbeCommand = z.infer<typeof ProbeCommandSchema>
 

@@ -4,6 +4,7 @@ import { type CheckResult, type Clock, type ProbeCommand, systemClock } from '@w
 import { createCheckers } from '../checkers/index.js'
 import type { CheckerRegistry, NetworkPolicy } from '../checkers/types.js'
 import type { ProbeConfig } from '../config.js'
+import { type CollectorRegistry, DiagnosticsRunner } from '../diagnostics/index.js'
 import { createLogger, type Logger } from '../log.js'
 import { type AllowNetworksPolicy, coversMetadataEndpoint } from '../net/allow-networks.js'
 import { createHttpProbeApi, type ProbeApi } from './api.js'
@@ -35,6 +36,8 @@ export interface StartAgentOptions {
   stopGraceMs?: number
   /** Seconds the server may hold each command long-poll. */
   commandWaitSeconds?: number
+  /** Diagnostic collectors (tests point them at local tools); default: the real ones. */
+  collectors?: CollectorRegistry
 }
 
 export interface ProbeAgent {
@@ -135,6 +138,15 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
     }
   }
 
+  // Diagnostics follow the same network policy as the checks: an external probe stays out of private networks.
+  const diagnostics = new DiagnosticsRunner({
+    api,
+    clock,
+    log,
+    policy: () => checking.policy,
+    ...(options.collectors ? { collectors: options.collectors } : {}),
+  })
+
   const cpu = new CpuSampler()
   const assignment: AssignmentLoop = new AssignmentLoop({
     api,
@@ -161,6 +173,8 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
           return checkNow(command.monitor_id, command.request_id)
         case 'config_changed':
           return assignment.pullNow()
+        case 'diagnose':
+          return diagnostics.handle(command)
       }
     },
   })
@@ -175,6 +189,7 @@ export async function startAgent(options: StartAgentOptions): Promise<ProbeAgent
     await Promise.all([assignment.stop(), commands.stop()])
     // Checks still running after the grace period are abandoned: their results would come too late.
     await within(clock, graceMs, scheduler.stop(), () => log.warn('stopping without waiting for running checks'))
+    await within(clock, graceMs, diagnostics.idle(), () => log.warn('stopping without waiting for running diagnostics'))
     // A hung upload is aborted; the uploader then writes what it holds to disk for the next start.
     const uploaded = uploader.stop()
     await within(clock, graceMs, uploaded, () => api.close())

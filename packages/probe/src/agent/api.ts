@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import type { HeartbeatRequest, ResultBatch } from '@whatisup/shared'
+import type { DiagnosticsUpload, HeartbeatRequest, ResultBatch } from '@whatisup/shared'
 
 export const AGENT_VERSION = '0.1.0'
 export const AGENT_USER_AGENT = 'WhatIsUp-Probe/0.1'
@@ -25,6 +25,8 @@ export interface ProbeApi {
    * are pending, or empty after `waitSeconds`. `signal` abandons it (the promise rejects).
    */
   commands(waitSeconds: number, signal?: AbortSignal): Promise<ApiAnswer>
+  /** Results of a `diagnose` command (`POST probes/diagnostics`); the request id makes a retry harmless. */
+  postDiagnostics(upload: DiagnosticsUpload): Promise<ApiAnswer>
   /** Aborts requests in flight (they reject) and frees connections. */
   close(): void
 }
@@ -108,6 +110,7 @@ export function createHttpProbeApi(options: HttpProbeApiOptions): ProbeApi {
     // The server holds the answer up to `wait` seconds: only silence beyond that is a failure.
     commands: (wait, signal) =>
       send('GET', `api/v1/probes/commands?wait=${wait}`, undefined, wait * 1000 + timeoutMs, signal),
+    postDiagnostics: (upload) => send('POST', 'api/v1/probes/diagnostics', upload, timeoutMs),
     close: () => agent.destroy(),
   }
 }

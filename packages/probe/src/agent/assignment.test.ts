@@ -28,6 +28,7 @@ function harness() {
     },
     postResults: () => Promise.reject(new Error('unused')),
     commands: () => Promise.reject(new Error('unused')),
+    postDiagnostics: () => Promise.reject(new Error('unused')),
     close: () => {},
   }
   const loop = new AssignmentLoop({ api, clock, intervalMs: 30_000, health: () => ({}), onAnswer: () => {} })

@@ -46,6 +46,8 @@ export interface DomainEvents {
     durationSeconds: number
     paged: boolean
   }
+  /** A probe uploaded the diagnostics it captured for an incident (see modules/diagnostics). */
+  DiagnosticsRecorded: { incidentId: string; monitorId: string; ownerId: string; probeId: string; at: number }
   MonitorFlapping: { monitorId: string; ownerId: string; at: number; state: 'started' | 'stopped'; probeIds: string[] }
   /** The engine wants these probes to check this monitor now (confirmation of a failure). */
   ConfirmationRequested: { monitorId: string; probeIds: string[] }

@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003_packed_results.js'
 import * as m0020 from './migrations/0020_incident_engine.js'
 import * as m0030 from './migrations/0030_alerting.js'
 import * as m0040 from './migrations/0040_server_monitors.js'
+import * as m0060 from './migrations/0060_diagnostics.js'
 import type { DB } from './schema.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
@@ -101,6 +102,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0020_incident_engine': m0020,
   '0030_alerting': m0030,
   '0040_server_monitors': m0040,
+  '0060_diagnostics': m0060,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

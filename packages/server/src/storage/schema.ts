@@ -211,6 +211,31 @@ export interface DB {
     kind: string
     data: string | null
   }
+  // ── Incident diagnostics (migration 0060) ─────────────────────────────────────────────────
+  diagnostic_requests: {
+    id: string
+    incident_id: string
+    probe_id: string
+    monitor_id: string
+    /** JSON DiagnosticTarget. */
+    target: string
+    /** JSON array of DiagnosticKind. */
+    kinds: string
+    state: string
+    requested_at: number
+    sent_at: number | null
+    expires_at: number
+    completed_at: number | null
+  }
+  diagnostic_results: {
+    request_id: string
+    kind: string
+    payload: string | null
+    raw: string | null
+    error: string | null
+    duration_ms: number
+    collected_at: number
+  }
   // ── Alerting (migration 0030) ──────────────────────────────────────────────────────────────
   alert_channels: {
     id: string

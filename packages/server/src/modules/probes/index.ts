@@ -1,6 +1,7 @@
 export type { CommandHub } from './command-hub.js'
-export { MemoryCommandHub, useCommandHub } from './command-hub.js'
+export { commandHub, MemoryCommandHub, useCommandHub } from './command-hub.js'
 export { commandRoutes } from './commands.routes.js'
 export { type CheckRequest, requestChecks } from './commands.service.js'
+export { requireProbe } from './probe-auth.js'
 export { probeRoutes } from './probes.routes.js'
 export { ensureEmbeddedProbe, toProbeOut } from './probes.service.js'

@@ -14,6 +14,7 @@ export const FORWARDED = [
   'IncidentUpdated',
   'IncidentReleased',
   'IncidentResolved',
+  'DiagnosticsRecorded',
   'ProbeOnline',
   'ProbeOffline',
 ] as const satisfies readonly EventName[]

@@ -5,6 +5,7 @@ import { AlertDeliveriesRepository } from './alert-deliveries.repository.js'
 import { AlertStateRepository } from './alert-state.repository.js'
 import { AnalyticsRepository } from './analytics.repository.js'
 import { CompositesRepository } from './composites.repository.js'
+import { DiagnosticsRepository } from './diagnostics.repository.js'
 import { HeartbeatsRepository } from './heartbeats.repository.js'
 import { IncidentsRepository } from './incidents.repository.js'
 import { MaintenanceRepository } from './maintenance.repository.js'
@@ -46,6 +47,7 @@ export function createRepos(db: Kysely<DB>) {
     heartbeats: new HeartbeatsRepository(db),
     composites: new CompositesRepository(db),
     manualStates: new ManualStatesRepository(db),
+    diagnostics: new DiagnosticsRepository(db),
   }
 }
 
@@ -58,6 +60,7 @@ export type {
 export type { DeliveryLogRow } from './alert-deliveries.repository.js'
 export type { AlertDeliveryRow, AlertRuleStateRow, AlertSignalRow, SilenceSpan } from './alert-state.repository.js'
 export type { CompositeMemberRow, MemberWithState } from './composites.repository.js'
+export type { DiagnosticRequestRow, DiagnosticResultRow } from './diagnostics.repository.js'
 export type { HeartbeatRow, PingRow, RunRow } from './heartbeats.repository.js'
 export type { IncidentEventRow, IncidentGroupRow, IncidentRow, IncidentUpdateRow } from './incidents.repository.js'
 export type { MaintenanceRow, SilenceRow } from './maintenance.repository.js'
