@@ -9,6 +9,7 @@ export type RealtimeEventType =
   | 'IncidentUpdated'
   | 'IncidentReleased'
   | 'IncidentResolved'
+  | 'DiagnosticsRecorded'
   | 'ProbeOnline'
   | 'ProbeOffline'
 
