@@ -9,9 +9,12 @@ export interface TracerouteOptions {
 }
 
 const MAX_HOPS = 20
+// Debian installs traceroute in /usr/sbin, which a service's PATH may leave out.
 const DEFAULT_TOOLS = [
   { path: 'traceroute', tool: 'traceroute' },
+  { path: '/usr/sbin/traceroute', tool: 'traceroute' },
   { path: 'tracepath', tool: 'tracepath' },
+  { path: '/usr/sbin/tracepath', tool: 'tracepath' },
 ] as const
 
 /**
