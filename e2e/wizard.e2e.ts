@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Api, adminApi, signedInPage } from './helpers.js'
 import { launchBrowser, type RunningServer, startServer, startTarget } from './harness.js'
+import { type Api, adminApi, signedInPage } from './helpers.js'
 
 let server: RunningServer
 let browser: Browser
