@@ -1,5 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import type { Monitor } from '@whatisup/shared'
+import { createPinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../api/client'
 import { i18n, setLocale } from '../../../i18n'
@@ -9,7 +10,7 @@ import MonitorForm from './MonitorForm.vue'
 function mountForm(save: (input: unknown) => Promise<unknown>, initial: MonitorFormState = emptyForm()) {
   return mount(MonitorForm, {
     props: { initial, submitLabel: 'Create monitor', save },
-    global: { plugins: [i18n] },
+    global: { plugins: [i18n, createPinia()] },
     attachTo: document.body,
   })
 }

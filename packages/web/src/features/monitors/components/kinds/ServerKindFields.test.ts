@@ -1,5 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import type { Monitor } from '@whatisup/shared'
+import { createPinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../../api/client'
 import { i18n, setLocale } from '../../../../i18n'
@@ -92,7 +93,7 @@ describe('server-side kinds in the monitor form', () => {
     const save = vi.fn(async (_input: unknown) => undefined)
     const wrapper = mount(MonitorForm, {
       props: { initial: emptyForm(), submitLabel: 'Create', save },
-      global: { plugins: [i18n] },
+      global: { plugins: [i18n, createPinia()] },
       attachTo: document.body,
     })
     const groups = wrapper.findAll('[data-testid="kind-picker"] optgroup')
