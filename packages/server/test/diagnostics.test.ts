@@ -282,6 +282,12 @@ describe('diagnostics at incident open', () => {
     expect((await poll(us1)).filter((c) => c.type === 'diagnose')).toEqual([])
   })
 
+  it('documents both endpoints in the OpenAPI spec', async () => {
+    const spec = (await t.app.inject({ url: '/api/openapi.json' })).json()
+    expect(spec.paths['/api/v1/probes/diagnostics'].post.requestBody).toBeDefined()
+    expect(spec.paths['/api/v1/incidents/{id}/diagnostics'].get.responses['200']).toBeDefined()
+  })
+
   it('shows diagnostics only to users who may see the incident', async () => {
     expect((await get(`/incidents/${incidentId}/diagnostics`, admin)).json().probes).toHaveLength(3)
     const other = await get(`/incidents/${incidentId}/diagnostics`, bob)
