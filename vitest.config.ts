@@ -33,6 +33,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // The UI waits in these tests are conditions polled up to 15 s (a loaded 2-core machine).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
