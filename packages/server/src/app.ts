@@ -21,6 +21,7 @@ import { alertingRoutes } from './modules/alerting/index.js'
 import { analyticsPlugin } from './modules/analytics/index.js'
 import { authRoutes } from './modules/auth/index.js'
 import { diagnosticsRoutes } from './modules/diagnostics/index.js'
+import { groupRoutes } from './modules/groups/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { incidentGroupRoutes, incidentRoutes } from './modules/incidents/index.js'
 import { maintenanceRoutes } from './modules/maintenance/index.js'
@@ -90,6 +91,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(incidentRoutes(deps), { prefix: '/incidents' })
       await v1.register(incidentGroupRoutes(deps), { prefix: '/incident-groups' })
       await v1.register(maintenanceRoutes(deps))
+      await v1.register(groupRoutes(deps))
       await v1.register(alertingRoutes(deps))
       await v1.register(commandRoutes(deps))
       await v1.register(diagnosticsRoutes(deps))

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertingEngine, DeliveryWorker } from '../src/modules/alerting/index.js'
+import { ruleTargets } from '../src/modules/alerting/rules.js'
 import { api, createChannel, type Receiver, startReceiver } from './alerting.helpers.js'
 import { createTestContext, HTTP_MONITOR, type TestContext, type TestUser } from './helpers.js'
 
@@ -108,12 +109,28 @@ describe('rules', () => {
     await api(t).del(`/alerts/rules/${ok.json().id}`, root)
   })
 
-  it('a tag selector is stored and shown, and matches nothing until tags exist', async () => {
+  it('a tag selector is stored and shown, and matches the monitor once it carries every tag', async () => {
     const r = await rule(alice, { condition: 'any_down', target: { kind: 'tag', tags: ['prod', 'eu', 'prod'] } })
     expect(r.json().target).toEqual({ kind: 'tag', tags: ['prod', 'eu'] })
-    const m = (await t.deps.repos.monitors.findManyByIds([monitorId]))[0]!
-    const matching = await t.deps.repos.alerts.rulesForMonitors([m])
-    expect(matching.map((x) => x.id)).not.toContain(r.json().id)
+    const targets = async () => {
+      const m = (await t.deps.repos.monitors.findManyByIds([monitorId]))[0]!
+      const rules = await t.deps.repos.alerts.rulesForMonitors([m])
+      return rules.filter((x) => ruleTargets(x, m)).map((x) => x.id)
+    }
+    expect(await targets()).not.toContain(r.json().id)
+    await t.deps.repos.groups.setMonitorTags(monitorId, alice.id, [{ key: 'prod', value: '' }], t.clock.now())
+    expect(await targets()).not.toContain(r.json().id)
+    await t.deps.repos.groups.setMonitorTags(
+      monitorId,
+      alice.id,
+      [
+        { key: 'prod', value: '' },
+        { key: 'eu', value: '' },
+      ],
+      t.clock.now(),
+    )
+    expect(await targets()).toContain(r.json().id)
+    await t.deps.repos.groups.setMonitorTags(monitorId, alice.id, [], t.clock.now())
     await api(t).del(`/alerts/rules/${r.json().id}`, alice)
   })
 

@@ -61,8 +61,24 @@ describe('composite members API', () => {
     await add(c.id, b.id)
     const list = (await req('GET', `/monitors/${c.id}/composite-members`)).json()
     expect(list).toEqual([
-      { monitor_id: a.id, name: 'api', check_type: 'manual', status: 'unknown', weight: 3, role: 'frontend' },
-      { monitor_id: b.id, name: 'db', check_type: 'manual', status: 'unknown', weight: 1, role: null },
+      {
+        member_type: 'monitor',
+        monitor_id: a.id,
+        name: 'api',
+        check_type: 'manual',
+        status: 'unknown',
+        weight: 3,
+        role: 'frontend',
+      },
+      {
+        member_type: 'monitor',
+        monitor_id: b.id,
+        name: 'db',
+        check_type: 'manual',
+        status: 'unknown',
+        weight: 1,
+        role: null,
+      },
     ])
     const patched = await req('PATCH', `/monitors/${c.id}/composite-members/${b.id}`, { weight: 5, role: 'store' })
     expect(patched.json()[1]).toMatchObject({ weight: 5, role: 'store' })

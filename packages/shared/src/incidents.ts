@@ -87,18 +87,26 @@ export const MaintenanceScheduleInput = z.discriminatedUnion('kind', [
   }),
 ])
 
-export const MaintenanceBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).nullable().default(null),
-  /** null = every monitor of the owner. */
-  monitor_id: z.string().max(64).nullable().default(null),
-  schedule: MaintenanceScheduleInput,
-})
+export const MaintenanceBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).nullable().default(null),
+    /** One monitor; with group_id also null, every monitor of the owner. */
+    monitor_id: z.string().max(64).nullable().default(null),
+    /** A monitor group: covers its members at evaluation time (a monitor filed later is covered). */
+    group_id: z.string().max(64).nullable().default(null),
+    schedule: MaintenanceScheduleInput,
+  })
+  .refine((b) => b.monitor_id === null || b.group_id === null, {
+    message: 'target a monitor or a group, not both',
+    path: ['group_id'],
+  })
 export const MaintenanceOut = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string().nullable(),
   monitor_id: z.string().nullable(),
+  group_id: z.string().nullable(),
   schedule: z.record(z.string(), z.unknown()),
   active: z.boolean(),
   next_start: z.string().nullable(),

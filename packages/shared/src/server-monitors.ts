@@ -45,19 +45,34 @@ export const RunOut = z.object({
 })
 export type RunDto = z.infer<typeof RunOut>
 
-export const CompositeMemberBody = z.strictObject({
-  monitor_id: z.string().min(1).max(64),
-  weight: z.int().min(1).max(100).default(1),
-  role: z.string().trim().max(50).nullable().default(null),
-})
+/**
+ * A composite member: a monitor (`monitor_id`) or a monitor group (`group_id`), which stands for
+ * the group's monitors at each evaluation, each with this weight.
+ */
+export const CompositeMemberBody = z
+  .strictObject({
+    monitor_id: z.string().min(1).max(64).optional(),
+    group_id: z.string().min(1).max(64).optional(),
+    weight: z.int().min(1).max(100).default(1),
+    role: z.string().trim().max(50).nullable().default(null),
+  })
+  .refine((b) => (b.monitor_id === undefined) !== (b.group_id === undefined), {
+    message: 'give exactly one of monitor_id or group_id',
+    path: ['monitor_id'],
+  })
 export const CompositeMemberPatch = z.strictObject({
   weight: z.int().min(1).max(100).optional(),
   role: z.string().trim().max(50).nullable().optional(),
 })
 export const CompositeMemberOut = z.object({
+  /** 'group': a monitor group, expanded to its monitors at evaluation. */
+  member_type: z.enum(['monitor', 'group']),
+  /** The member's id (the group's id for a group member); also the `{memberId}` of its path. */
   monitor_id: z.string(),
   name: z.string(),
+  /** The monitor's kind, or 'group'. */
   check_type: z.string(),
+  /** A group's is its worst member's (down, degraded, up), unknown when none is known. */
   status: z.enum(['up', 'degraded', 'down', 'unknown', 'paused']),
   weight: z.int(),
   role: z.string().nullable(),

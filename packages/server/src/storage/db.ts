@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003_packed_results.js'
 import * as m0020 from './migrations/0020_incident_engine.js'
 import * as m0030 from './migrations/0030_alerting.js'
 import * as m0040 from './migrations/0040_server_monitors.js'
+import * as m0050 from './migrations/0050_groups_tags.js'
 import * as m0060 from './migrations/0060_diagnostics.js'
 import type { DB } from './schema.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
@@ -109,6 +110,7 @@ async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {}
+  '0050_groups_tags': m0050,
       for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (k) => m.up(k, dialect) }
       return out
     },

@@ -47,6 +47,8 @@ export interface DB {
     config: string
     created_at: number
     updated_at: number
+    /** monitor_groups.id (migration 0050); null when ungrouped. */
+    group_id: string | null
   }
   monitor_state: {
     monitor_id: string
@@ -182,6 +184,8 @@ export interface DB {
     schedule: string
     created_at: number
     updated_at: number
+    /** The window covers this group's members at evaluation time (migration 0050). */
+    group_id: string | null
   }
   alert_silences: {
     id: string
@@ -260,16 +264,18 @@ export interface DB {
     team_id: string | null
     name: string
     condition: string
-    /** 'monitor' | 'tag' | 'all' (all of the owner's monitors) | 'probes'. */
+    /** 'monitor' | 'group' | 'tag' | 'all' (all of the owner's monitors) | 'probes'. */
     target_kind: string
     monitor_id: string | null
-    /** JSON array of tag names (stored; tags do not exist yet, so it matches nothing). */
+    /** JSON array of tag labels: the rule watches the owner's monitors carrying all of them. */
     tag_selector: string | null
     enabled: number
     /** JSON RuleParams (thresholds, durations, schedule, storm, digest). */
     params: string
     created_at: number
     updated_at: number
+    /** The watched group (target_kind 'group'; migration 0050). */
+    group_id: string | null
   }
   alert_rule_channels: { rule_id: string; channel_id: string }
   alert_templates: {
@@ -363,7 +369,31 @@ export interface DB {
     weight: number
     role: string | null
     created_at: number
+    /** 'monitor' | 'group' (migration 0050): a group stands for its monitors at evaluation time. */
+    member_type: string
   }
+  // ── Groups and tags (migration 0050) ───────────────────────────────────────────────────────
+  monitor_groups: {
+    id: string
+    owner_id: string
+    team_id: string | null
+    name: string
+    /** lower(name), unique per owner. */
+    name_key: string
+    description: string | null
+    created_at: number
+    updated_at: number
+  }
+  tags: {
+    id: string
+    owner_id: string
+    key: string
+    /** '' for a bare key. */
+    value: string
+    color: string | null
+    created_at: number
+  }
+  monitor_tags: { monitor_id: string; tag_id: string }
   manual_states: {
     id: string
     monitor_id: string

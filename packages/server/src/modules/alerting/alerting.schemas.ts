@@ -1,4 +1,4 @@
-import { CHECK_KINDS } from '@whatisup/shared'
+import { CHECK_KINDS, MAX_TAGS_PER_MONITOR, TagString } from '@whatisup/shared'
 import { z } from 'zod'
 import { CHANNEL_KINDS } from './channels/index.js'
 import { ALERT_CONDITIONS, MESSAGE_KINDS, SKIP_REASONS } from './types.js'
@@ -29,8 +29,10 @@ export const ParamsShape = {
 
 const Target = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('monitor'), monitor_id: Id }),
-  /** Stored now; matches nothing until tags exist. */
-  z.strictObject({ kind: z.literal('tag'), tags: z.array(z.string().min(1).max(64)).min(1).max(32) }),
+  /** The group's monitors at evaluation time. */
+  z.strictObject({ kind: z.literal('group'), group_id: Id }),
+  /** The rule owner's monitors carrying every one of these tags (`env:prod`, `critical`). */
+  z.strictObject({ kind: z.literal('tag'), tags: z.array(TagString).min(1).max(MAX_TAGS_PER_MONITOR) }),
   z.strictObject({ kind: z.literal('all') }),
   z.strictObject({ kind: z.literal('probes') }),
 ])

@@ -98,6 +98,7 @@ export async function putMatrix(
           name: `${m.name} · ${r.condition}`,
           condition: r.condition,
           target_kind: 'monitor',
+          group_id: null,
           monitor_id: m.id,
           tag_selector: null,
           enabled: r.enabled ? 1 : 0,

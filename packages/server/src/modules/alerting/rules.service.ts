@@ -29,11 +29,13 @@ export function toRuleOut(r: AlertRuleWithChannels): RuleOutDto {
   const target: RuleOutDto['target'] =
     r.target_kind === 'monitor'
       ? { kind: 'monitor', monitor_id: r.monitor_id ?? '' }
-      : r.target_kind === 'tag'
-        ? { kind: 'tag', tags: JSON.parse(r.tag_selector ?? '[]') as string[] }
-        : r.target_kind === 'probes'
-          ? { kind: 'probes' }
-          : { kind: 'all' }
+      : r.target_kind === 'group'
+        ? { kind: 'group', group_id: r.group_id ?? '' }
+        : r.target_kind === 'tag'
+          ? { kind: 'tag', tags: JSON.parse(r.tag_selector ?? '[]') as string[] }
+          : r.target_kind === 'probes'
+            ? { kind: 'probes' }
+            : { kind: 'all' }
   return {
     id: r.id,
     name: r.name,
@@ -91,6 +93,8 @@ export async function createRule(deps: Deps, ctx: RequestContext, b: RuleCreateI
   if (t.kind === 'probes') authorize(ctx, 'alert:probe_rules')
   if (t.kind === 'monitor' && !(await deps.repos.monitors.findVisible(ctx, t.monitor_id)))
     throw invalid('body.target.monitor_id', 'unknown monitor')
+  if (t.kind === 'group' && !(await deps.repos.groups.findGroupVisible(ctx, t.group_id)))
+    throw invalid('body.target.group_id', 'unknown group')
   const params = paramsOf(b)
   await checkParams(deps, ctx, params, b.channel_ids)
   const now = deps.clock.now()
@@ -102,6 +106,7 @@ export async function createRule(deps: Deps, ctx: RequestContext, b: RuleCreateI
     condition: b.condition,
     target_kind: t.kind,
     monitor_id: t.kind === 'monitor' ? t.monitor_id : null,
+    group_id: t.kind === 'group' ? t.group_id : null,
     tag_selector: t.kind === 'tag' ? JSON.stringify([...new Set(t.tags)]) : null,
     enabled: b.enabled ? 1 : 0,
     params: JSON.stringify(params),

@@ -2,10 +2,15 @@ import type { CompositeMemberDto, MonitorStatus } from '@whatisup/shared'
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
 import { AppError, notFound } from '../../core/errors.js'
-import type { MemberWithState, MonitorRow } from '../../storage/repositories/index.js'
+import type {
+  GroupMemberRow,
+  GroupMonitorState,
+  MemberWithState,
+  MonitorRow,
+} from '../../storage/repositories/index.js'
 import { evaluateServerMonitor } from '../incidents/index.js'
 import { authorize } from '../policy/policy.js'
-import { type CompositeRule, compositeVerdict } from './rules.js'
+import { type CompositeRule, compositeVerdict, type MemberState } from './rules.js'
 
 /** Members per composite; a composite of composites counts each composite as one member. */
 const MAX_MEMBERS = 100
@@ -13,11 +18,14 @@ const MAX_MEMBERS = 100
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', `${path}: ${message}`, { issues: [{ path, message }] })
 
-const memberStatus = (m: MemberWithState): MonitorStatus =>
+const memberStatus = (m: { enabled: number; status: string | null }): MonitorStatus =>
   m.enabled !== 1 ? 'paused' : ((m.status as MonitorStatus | null) ?? 'unknown')
+
+const WORST_FIRST: readonly MonitorStatus[] = ['down', 'degraded', 'up', 'unknown', 'paused']
 
 function toMemberOut(m: MemberWithState): CompositeMemberDto {
   return {
+    member_type: 'monitor',
     monitor_id: m.member_id,
     name: m.name,
     check_type: m.check_type,
@@ -25,6 +33,48 @@ function toMemberOut(m: MemberWithState): CompositeMemberDto {
     weight: m.weight,
     role: m.role,
   }
+}
+
+/** A group member: its status is its worst monitor's (the composite itself left out). */
+function toGroupMemberOut(g: GroupMemberRow, monitors: readonly GroupMonitorState[]): CompositeMemberDto {
+  const states = new Set(
+    monitors.filter((m) => m.group_id === g.member_id && m.id !== g.composite_id).map(memberStatus),
+  )
+  return {
+    member_type: 'group',
+    monitor_id: g.member_id,
+    name: g.name,
+    check_type: 'group',
+    status: WORST_FIRST.find((s) => states.has(s)) ?? 'unknown',
+    weight: g.weight,
+    role: g.role,
+  }
+}
+
+/**
+ * The members a composite evaluates now: its monitors, then the monitors of its groups (each with
+ * its group member's weight, named with the group unless the member has a role). A monitor listed
+ * directly and through a group counts once, as listed directly; the composite never counts itself.
+ */
+async function expandedMembers(deps: Deps, id: string): Promise<MemberState[]> {
+  const direct = await deps.repos.composites.members(id)
+  const groups = await deps.repos.composites.groupMembers(id)
+  const inGroups = await deps.repos.composites.groupMonitors(groups.map((g) => g.member_id))
+  const seen = new Set([id, ...direct.map((d) => d.member_id)])
+  const out: MemberState[] = direct.map((x) => ({
+    name: x.name,
+    role: x.role,
+    weight: x.weight,
+    status: memberStatus(x),
+  }))
+  for (const g of groups) {
+    for (const m of inGroups) {
+      if (m.group_id !== g.member_id || seen.has(m.id)) continue
+      seen.add(m.id)
+      out.push({ name: m.name, role: g.role ?? g.name, weight: g.weight, status: memberStatus(m) })
+    }
+  }
+  return out
 }
 
 async function loadComposite(deps: Deps, ctx: RequestContext, id: string, change: boolean): Promise<MonitorRow> {
@@ -56,21 +106,46 @@ async function wouldCycle(deps: Deps, compositeId: string, memberId: string): Pr
 
 export async function listMembers(deps: Deps, ctx: RequestContext, id: string): Promise<CompositeMemberDto[]> {
   await loadComposite(deps, ctx, id, false)
-  return (await deps.repos.composites.members(id)).map(toMemberOut)
+  const groups = await deps.repos.composites.groupMembers(id)
+  const inGroups = await deps.repos.composites.groupMonitors(groups.map((g) => g.member_id))
+  return [
+    ...(await deps.repos.composites.members(id)).map(toMemberOut),
+    ...groups.map((g) => toGroupMemberOut(g, inGroups)),
+  ]
+}
+
+/**
+ * Would filing `monitorId` (a composite) in group `groupId` close a loop? It would become a member
+ * of every composite holding the group. Answers the name of a composite on the loop, or null.
+ */
+export async function groupCycle(deps: Deps, monitorId: string, groupId: string): Promise<string | null> {
+  for (const parent of await deps.repos.composites.parentsOfGroups([groupId])) {
+    if (await wouldCycle(deps, parent, monitorId)) {
+      return (await deps.repos.monitors.findManyByIds([parent]))[0]?.name ?? parent
+    }
+  }
+  return null
+}
+
+/** Re-evaluates every composite holding one of these groups (their membership changed). */
+export async function reevaluateGroupParents(deps: Deps, groupIds: readonly string[]): Promise<void> {
+  for (const parent of await deps.repos.composites.parentsOfGroups(groupIds)) await evaluateComposite(deps, parent)
 }
 
 /**
  * Adds a member: a monitor the caller can see and the composite's owner (or team) owns, not the
- * composite itself, not one that already contains it (no cycles; composites of composites are fine).
+ * composite itself, not one that already contains it (no cycles; composites of composites are fine);
+ * or such a group, none of whose monitors may be the composite or contain it.
  */
 export async function addMember(
   deps: Deps,
   ctx: RequestContext,
   id: string,
-  body: { monitor_id: string; weight: number; role: string | null },
+  body: { monitor_id?: string | undefined; group_id?: string | undefined; weight: number; role: string | null },
 ): Promise<CompositeMemberDto[]> {
   const composite = await loadComposite(deps, ctx, id, true)
-  const member = await deps.repos.monitors.findVisible(ctx, body.monitor_id)
+  if (body.group_id !== undefined) return addGroupMember(deps, ctx, composite, { ...body, group_id: body.group_id })
+  const member = await deps.repos.monitors.findVisible(ctx, body.monitor_id ?? '')
   const sameOwner =
     member !== undefined &&
     (member.owner_id === composite.owner_id || (composite.team_id !== null && member.team_id === composite.team_id))
@@ -85,11 +160,48 @@ export async function addMember(
   const added = await deps.repos.composites.add({
     composite_id: id,
     member_id: member.id,
+    member_type: 'monitor',
     weight: body.weight,
     role: body.role || null,
     created_at: deps.clock.now(),
   })
   if (!added) throw new AppError('CONFLICT', 'this monitor is already a member')
+  await evaluateComposite(deps, id)
+  return listMembers(deps, ctx, id)
+}
+
+async function addGroupMember(
+  deps: Deps,
+  ctx: RequestContext,
+  composite: MonitorRow,
+  body: { group_id: string; weight: number; role: string | null },
+): Promise<CompositeMemberDto[]> {
+  const id = composite.id
+  const group = await deps.repos.groups.findGroupVisible(ctx, body.group_id)
+  const sameOwner =
+    group !== undefined &&
+    (group.owner_id === composite.owner_id || (composite.team_id !== null && group.team_id === composite.team_id))
+  if (!group || !sameOwner) throw invalid('body.group_id', 'unknown group')
+  for (const m of await deps.repos.composites.groupMonitors([group.id])) {
+    if (m.id === id || (await wouldCycle(deps, id, m.id))) {
+      throw invalid(
+        'body.group_id',
+        `${m.id === id ? 'this composite is' : `${m.name} is`} in ${group.name} and contains this composite: that would be a cycle`,
+      )
+    }
+  }
+  if ((await deps.repos.composites.count(id)) >= MAX_MEMBERS) {
+    throw invalid('body.group_id', `at most ${MAX_MEMBERS} members`)
+  }
+  const added = await deps.repos.composites.add({
+    composite_id: id,
+    member_id: group.id,
+    member_type: 'group',
+    weight: body.weight,
+    role: body.role || null,
+    created_at: deps.clock.now(),
+  })
+  if (!added) throw new AppError('CONFLICT', 'this group is already a member')
   await evaluateComposite(deps, id)
   return listMembers(deps, ctx, id)
 }
@@ -127,12 +239,7 @@ export async function evaluateComposite(deps: Deps, id: string): Promise<void> {
     const m = (await deps.repos.monitors.findManyByIds([id]))[0]
     if (m?.check_type !== 'composite' || m.enabled !== 1) return
     const config = JSON.parse(m.config) as { rule?: CompositeRule; degraded_below_percent?: number | null }
-    const members = (await deps.repos.composites.members(id)).map((x) => ({
-      name: x.name,
-      role: x.role,
-      weight: x.weight,
-      status: memberStatus(x),
-    }))
+    const members = await expandedMembers(deps, id)
     const r = compositeVerdict(config.rule ?? 'all_up', config.degraded_below_percent ?? null, members)
     await evaluateServerMonitor(deps, m, { status: r.status, at: deps.clock.now(), cause: r.cause })
   })

@@ -35,6 +35,17 @@ async function checkMonitor(deps: Deps, ctx: RequestContext, id: string | null):
   authorize(ctx, 'monitor:update', m)
 }
 
+/** A group given as a window's target must be one the caller may change. */
+async function checkGroup(deps: Deps, ctx: RequestContext, id: string | null): Promise<void> {
+  if (id === null) return
+  const g = await deps.repos.groups.findGroupVisible(ctx, id)
+  if (!g)
+    throw new AppError('VALIDATION_FAILED', 'body.group_id: unknown group', {
+      issues: [{ path: 'body.group_id', message: 'unknown group' }],
+    })
+  authorize(ctx, 'group:manage', g)
+}
+
 function toOut(w: MaintenanceRow, now: number) {
   const s = JSON.parse(w.schedule) as MaintenanceSchedule
   const schedule = s.kind === 'once' ? { kind: 'once', starts_at: iso(s.starts_at), ends_at: iso(s.ends_at) } : s
@@ -44,6 +55,7 @@ function toOut(w: MaintenanceRow, now: number) {
     name: w.name,
     description: w.description,
     monitor_id: w.monitor_id,
+    group_id: w.group_id,
     schedule: schedule as Record<string, unknown>,
     active: activeWindow(s, now) !== null,
     next_start: next ? iso(next.start) : null,
@@ -65,9 +77,16 @@ export async function listMaintenance(deps: Deps, ctx: RequestContext) {
 export async function createMaintenance(
   deps: Deps,
   ctx: RequestContext,
-  b: { name: string; description: string | null; monitor_id: string | null; schedule: ScheduleInput },
+  b: {
+    name: string
+    description: string | null
+    monitor_id: string | null
+    group_id: string | null
+    schedule: ScheduleInput
+  },
 ) {
   await checkMonitor(deps, ctx, b.monitor_id)
+  await checkGroup(deps, ctx, b.group_id)
   const now = deps.clock.now()
   const row: MaintenanceRow = {
     id: newId(now),
@@ -76,6 +95,7 @@ export async function createMaintenance(
     name: b.name,
     description: b.description,
     monitor_id: b.monitor_id,
+    group_id: b.group_id,
     schedule: JSON.stringify(toSchedule(b.schedule)),
     created_at: now,
     updated_at: now,
@@ -88,15 +108,23 @@ export async function updateMaintenance(
   deps: Deps,
   ctx: RequestContext,
   id: string,
-  b: { name: string; description: string | null; monitor_id: string | null; schedule: ScheduleInput },
+  b: {
+    name: string
+    description: string | null
+    monitor_id: string | null
+    group_id: string | null
+    schedule: ScheduleInput
+  },
 ) {
   await ownWindow(deps, ctx, id)
   await checkMonitor(deps, ctx, b.monitor_id)
+  await checkGroup(deps, ctx, b.group_id)
   const now = deps.clock.now()
   await deps.repos.maintenance.update(id, {
     name: b.name,
     description: b.description,
     monitor_id: b.monitor_id,
+    group_id: b.group_id,
     schedule: JSON.stringify(toSchedule(b.schedule)),
     updated_at: now,
   })

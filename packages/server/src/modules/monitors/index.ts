@@ -1,3 +1,3 @@
 export { toConfig } from './monitors.mapper.js'
 export { monitorRoutes } from './monitors.routes.js'
-export { toIncidentOut, toResultOut } from './monitors.service.js'
+export { listMonitors, toIncidentOut, toResultOut } from './monitors.service.js'

@@ -1,14 +1,16 @@
-import { iso, KINDS, type Monitor, type MonitorConfig, type MonitorStatus } from '@whatisup/shared'
+import { iso, KINDS, MEMBERSHIP_KEYS, type Monitor, type MonitorConfig, type MonitorStatus } from '@whatisup/shared'
 import type { MonitorRow, MonitorWithState } from '../../storage/repositories/index.js'
 import { maskSecrets, revealSecrets } from './monitors.secrets.js'
 
 /** Columns hold what queries filter on; the kind's settings and conditions live in JSON `config`. */
 const COLUMN_KEYS = new Set(['name', 'check_type', 'enabled', 'interval_seconds', 'timeout_seconds', 'network_scope'])
+/** Group and tags are stored apart (monitors.group_id, monitor_tags), never in `config`. */
+const APART_KEYS = new Set<string>(MEMBERSHIP_KEYS)
 
 /** Row fields of a config whose secrets are already sealed (see `sealSecrets`). */
 export function toRowFields(c: MonitorConfig) {
   const stored: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(c)) if (!COLUMN_KEYS.has(k)) stored[k] = v
+  for (const [k, v] of Object.entries(c)) if (!COLUMN_KEYS.has(k) && !APART_KEYS.has(k)) stored[k] = v
   return {
     name: c.name,
     check_type: c.check_type,
@@ -47,7 +49,8 @@ export function toConfig(row: MonitorRow, opts: { reveal?: boolean } = {}): Moni
   return (opts.reveal ? revealSecrets(stored, row.id) : maskSecrets(stored)) as MonitorConfig
 }
 
-export function toMonitorOut(row: MonitorWithState): Monitor {
+/** The API form of a monitor; `tags` are its labels, sorted (read for a whole page at once). */
+export function toMonitorOut(row: MonitorWithState, tags: string[] = []): Monitor {
   const status: MonitorStatus = row.enabled !== 1 ? 'paused' : ((row.status as MonitorStatus | null) ?? 'unknown')
   return {
     id: row.id,
@@ -59,6 +62,8 @@ export function toMonitorOut(row: MonitorWithState): Monitor {
     status_since: iso(row.status_since),
     last_checked_at: iso(row.last_checked_at),
     last_response_time_ms: row.last_latency_ms,
+    group_id: row.group_id,
+    tags,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   }

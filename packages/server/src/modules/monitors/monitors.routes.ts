@@ -1,8 +1,18 @@
-import { IncidentOut, MonitorCreate, MonitorListQuery, MonitorOut, MonitorUpdate, ResultOut } from '@whatisup/shared'
+import {
+  BulkAction,
+  BulkResult,
+  IncidentOut,
+  MonitorCreate,
+  MonitorListQuery,
+  MonitorOut,
+  MonitorUpdate,
+  ResultOut,
+} from '@whatisup/shared'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Deps } from '../../core/deps.js'
 import { requireUser } from '../../http/auth-hook.js'
+import { bulkMonitors } from './monitors.bulk.js'
 import { monitorSecretKey } from './monitors.secrets.js'
 import {
   createMonitor,
@@ -54,6 +64,18 @@ export function monitorRoutes(deps: Deps): FastifyPluginAsyncZod {
     )
     app.post('/', { schema: { tags, body: MonitorCreate, response: { 201: MonitorOut } } }, async (req, reply) =>
       reply.code(201).send(await createMonitor(deps, req.ctx, req.body)),
+    )
+    app.post(
+      '/bulk',
+      {
+        schema: {
+          tags,
+          summary: 'One action over up to 200 monitors; ids the caller may not change come back in not_found',
+          body: BulkAction,
+          response: { 200: BulkResult },
+        },
+      },
+      async (req) => bulkMonitors(deps, req.ctx, req.body),
     )
     app.get('/:id', { schema: { tags, params: IdParams, response: { 200: MonitorOut } } }, async (req) =>
       getMonitor(deps, req.ctx, req.params.id),

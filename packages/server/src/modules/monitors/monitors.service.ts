@@ -6,6 +6,7 @@ import {
   type MonitorConfig,
   MonitorCreate,
   type MonitorCreateInput,
+  type MonitorListFilters,
   type MonitorUpdateInput,
   type ResultDto,
 } from '@whatisup/shared'
@@ -13,9 +14,11 @@ import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
 import { notFound } from '../../core/errors.js'
 import { newId } from '../../core/ids.js'
-import type { IncidentRow, MonitorWithState, ResultRow } from '../../storage/repositories/index.js'
+import type { IncidentRow, MonitorRow, MonitorWithState, ResultRow } from '../../storage/repositories/index.js'
+import { reevaluateGroupParents } from '../composite/index.js'
 import { authorize } from '../policy/policy.js'
 import { serverMonitorFields, syncServerMonitor } from '../server-monitors/index.js'
+import { checkGroupFor, storedTags } from './membership.js'
 import { storedConfig, toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
 import { bodyIssues, kindRuleIssues, secretScope, validationError } from './monitors.rules.js'
 import { monitorSecretKey, sealSecrets } from './monitors.secrets.js'
@@ -29,20 +32,23 @@ async function loadVisible(deps: Deps, ctx: RequestContext, id: string): Promise
 
 export async function createMonitor(deps: Deps, ctx: RequestContext, input: MonitorCreateInput): Promise<Monitor> {
   authorize(ctx, 'monitor:create')
-  const config = MonitorCreate.parse(input)
-  const issues = kindRuleIssues(config)
+  const { group_id: groupId = null, tags, ...config } = MonitorCreate.parse(input)
+  const issues = kindRuleIssues(config as MonitorConfig)
   if (issues.length > 0) throw validationError(issues)
   const now = deps.clock.now()
   const id = newId(now)
-  const { sealed } = sealSecrets(config, id, monitorSecretKey(deps.config), null)
+  await checkGroupFor(deps, ctx, { id, owner_id: ctx.userId, team_id: null, check_type: config.check_type }, groupId)
+  const { sealed } = sealSecrets(config as MonitorConfig, id, monitorSecretKey(deps.config), null)
   await deps.repos.monitors.insert({
     id,
     owner_id: ctx.userId,
     team_id: null,
+    group_id: groupId,
     ...toRowFields(sealed as MonitorConfig),
     created_at: now,
     updated_at: now,
   })
+  if (tags && tags.length > 0) await deps.repos.groups.setMonitorTags(id, ctx.userId, storedTags(tags), now)
   await syncServerMonitor(deps, id, null)
   deps.events.emit('MonitorCreated', { monitorId: id, ownerId: ctx.userId })
   return getMonitor(deps, ctx, id)
@@ -52,18 +58,34 @@ export async function getMonitor(deps: Deps, ctx: RequestContext, id: string): P
   return (await withServerFields(deps, [await loadVisible(deps, ctx, id)]))[0] as Monitor
 }
 
-/** Monitor outputs, with the fields server-side kinds add (a heartbeat's ping URL and next ping). */
+/**
+ * Monitor outputs, with their tags (one query for all rows) and the fields server-side kinds add
+ * (a heartbeat's ping URL and next ping).
+ */
 async function withServerFields(deps: Deps, rows: MonitorWithState[]): Promise<Monitor[]> {
-  const extra = await serverMonitorFields(deps, rows)
-  return rows.map((r) => Object.assign(toMonitorOut(r), extra.get(r.id)))
+  const [extra, tags] = await Promise.all([
+    serverMonitorFields(deps, rows),
+    deps.repos.groups.labelsFor(rows.map((r) => r.id)),
+  ])
+  return rows.map((r) => Object.assign(toMonitorOut(r, tags.get(r.id)), extra.get(r.id)))
 }
 
+/** One page of visible monitors matching the filters (all server-side), and the total. */
 export async function listMonitors(
   deps: Deps,
   ctx: RequestContext,
-  q: { limit: number; offset: number; enabled?: boolean | undefined; q?: string | undefined },
+  q: Omit<MonitorListFilters, 'limit' | 'offset'> & { limit: number; offset: number },
 ): Promise<{ items: Monitor[]; total: number }> {
-  const { rows, total } = await deps.repos.monitors.list(ctx, q)
+  const { rows, total } = await deps.repos.monitors.list(ctx, {
+    limit: q.limit,
+    offset: q.offset,
+    enabled: q.enabled,
+    q: q.q,
+    status: q.status,
+    kind: q.kind,
+    groupId: q.group_id,
+    tags: q.tag && storedTags(q.tag),
+  })
   return { items: await withServerFields(deps, rows), total }
 }
 
@@ -81,13 +103,25 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const current = await loadVisible(deps, ctx, id)
   authorize(ctx, 'monitor:update', current)
+  const {
+    group_id: groupPatch,
+    tags,
+    ...configPatch
+  } = patch as MonitorUpdateInput & {
+    group_id?: string | null
+    tags?: string[]
+  }
   const stored = toConfig(current) as Record<string, unknown>
   const kindChanged = patch.check_type !== undefined && patch.check_type !== stored.check_type
   const base = kindChanged ? Object.fromEntries(COMMON_MONITOR_KEYS.map((k) => [k, stored[k]])) : stored
-  const merged = MonitorCreate.safeParse({ ...base, ...patch })
-  if (!merged.success) {
-    throw validationError(bodyIssues(merged.error.issues))
+  const parsed = MonitorCreate.safeParse({ ...base, ...configPatch })
+  if (!parsed.success) {
+    throw validationError(bodyIssues(parsed.error.issues))
   }
+  const { group_id: _g, tags: _t, ...config } = parsed.data
+  const merged = { data: config as MonitorConfig }
+  const groupId = groupPatch === undefined ? current.group_id : groupPatch
+  if (groupId !== current.group_id) await checkGroupFor(deps, ctx, { ...current, ...merged.data }, groupId)
   const issues = kindRuleIssues(merged.data)
   if (issues.length > 0) throw validationError(issues)
   const raw = storedConfig(current)
@@ -101,15 +135,43 @@ export async function updateMonitor(
     )
   }
   const now = deps.clock.now()
-  await deps.repos.monitors.update(id, { ...toRowFields(sealed as MonitorConfig), updated_at: now })
+  await deps.repos.monitors.update(id, { ...toRowFields(sealed as MonitorConfig), group_id: groupId, updated_at: now })
+  if (tags !== undefined) await deps.repos.groups.setMonitorTags(id, current.owner_id, storedTags(tags), now)
   if (current.enabled !== 1 && merged.data.enabled) await onResumed(deps, id, now)
   await syncServerMonitor(deps, id, current)
   deps.events.emit('MonitorUpdated', { monitorId: id, ownerId: current.owner_id })
+  // Composites containing the group it left follow (those of its new group follow MonitorUpdated).
+  if (current.group_id !== null && current.group_id !== groupId) await reevaluateGroupParents(deps, [current.group_id])
   return getMonitor(deps, ctx, id)
 }
 
-export function setEnabled(deps: Deps, ctx: RequestContext, id: string, enabled: boolean): Promise<Monitor> {
-  return updateMonitor(deps, ctx, id, { enabled })
+/** Pause or resume one monitor: the single-item form of {@link applyEnabled}. */
+export async function setEnabled(deps: Deps, ctx: RequestContext, id: string, enabled: boolean): Promise<Monitor> {
+  const current = await loadVisible(deps, ctx, id)
+  authorize(ctx, 'monitor:update', current)
+  await applyEnabled(deps, [current], enabled)
+  return getMonitor(deps, ctx, id)
+}
+
+/**
+ * Pauses or resumes monitors the caller was authorised to change, in one statement, then runs
+ * each changed monitor's side effects: a resumed monitor starts again from unknown, server-side
+ * kinds re-sync (heartbeat timers, composite evaluation), probes and browsers hear MonitorUpdated.
+ */
+export async function applyEnabled(deps: Deps, rows: readonly MonitorRow[], enabled: boolean): Promise<void> {
+  const changed = rows.filter((r) => (r.enabled === 1) !== enabled)
+  if (changed.length === 0) return
+  const now = deps.clock.now()
+  await deps.repos.monitors.setEnabledMany(
+    changed.map((r) => r.id),
+    enabled,
+    now,
+  )
+  for (const r of changed) {
+    if (enabled) await onResumed(deps, r.id, now)
+    await syncServerMonitor(deps, r.id, r)
+    deps.events.emit('MonitorUpdated', { monitorId: r.id, ownerId: r.owner_id })
+  }
 }
 
 /** After a pause, old per-probe states are stale: the monitor starts again from unknown. */
@@ -129,8 +191,19 @@ async function onResumed(deps: Deps, id: string, now: number): Promise<void> {
 export async function deleteMonitor(deps: Deps, ctx: RequestContext, id: string): Promise<void> {
   const current = await loadVisible(deps, ctx, id)
   authorize(ctx, 'monitor:delete', current)
-  await deps.repos.monitors.delete(id)
-  deps.events.emit('MonitorDeleted', { monitorId: id, ownerId: current.owner_id })
+  await removeMonitors(deps, [current])
+}
+
+/**
+ * Deletes monitors the caller was authorised to delete, in one statement; each one's deletion is
+ * then announced (probes drop it, composites forget it), and composites that held it through its
+ * group are re-evaluated without it.
+ */
+export async function removeMonitors(deps: Deps, rows: readonly MonitorRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await deps.repos.monitors.deleteMany(rows.map((r) => r.id))
+  for (const r of rows) deps.events.emit('MonitorDeleted', { monitorId: r.id, ownerId: r.owner_id })
+  await reevaluateGroupParents(deps, [...new Set(rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])))])
 }
 
 const STATUS_NAMES = ['up', 'degraded', 'down'] as const

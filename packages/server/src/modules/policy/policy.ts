@@ -17,6 +17,10 @@ export type Action =
   | 'alert_template:manage'
   | 'instance:read'
   | 'instance:manage'
+  | 'group:read'
+  | 'group:manage'
+  | 'tag:manage'
+  | 'push:manage'
 
 export interface OwnedResource {
   owner_id: string
@@ -60,6 +64,21 @@ export function can(ctx: RequestContext, action: Action, resource?: OwnedResourc
       const needed = action === 'alert:read' ? 'viewer' : 'editor'
       return membership !== undefined && ROLE_LEVEL[membership.role] >= ROLE_LEVEL[needed]
     }
+    // A group is read like a monitor, and changed by whoever may change its monitors.
+    case 'group:read':
+    case 'group:manage': {
+      if (!resource) return true
+      if (resource.owner_id === ctx.userId) return true
+      const membership = ctx.teams.find((t) => t.teamId === resource.team_id)
+      const needed = action === 'group:read' ? 'viewer' : 'editor'
+      return membership !== undefined && ROLE_LEVEL[membership.role] >= ROLE_LEVEL[needed]
+    }
+    // Browser push subscriptions are personal: every user manages their own, nobody else's.
+    case 'push:manage':
+      return resource === undefined || resource.owner_id === ctx.userId
+    // Tags are personal: only their owner renames, recolours or deletes them.
+    case 'tag:manage':
+      return resource !== undefined && resource.owner_id === ctx.userId
     case 'monitor:read':
     case 'monitor:update':
     case 'monitor:delete': {

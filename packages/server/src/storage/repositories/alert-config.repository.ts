@@ -6,7 +6,11 @@ import { visibleTo } from '../scope.js'
 export type AlertChannelRow = Selectable<DB['alert_channels']>
 export type AlertRuleRow = Selectable<DB['alert_rules']>
 export type AlertTemplateRow = Selectable<DB['alert_templates']>
-export type AlertRuleWithChannels = AlertRuleRow & { channel_ids: string[] }
+export type AlertRuleWithChannels = AlertRuleRow & {
+  channel_ids: string[]
+  /** Tag rules from `rulesForMonitors`: the asked monitors (of the rule's owner) carrying all its tags. */
+  tag_matches?: readonly string[]
+}
 
 /** Channels, rules (with their channels) and custom matrix templates. */
 export class AlertConfigRepository {
@@ -115,8 +119,9 @@ export class AlertConfigRepository {
   }
 
   /**
-   * Enabled rules that can apply to these monitors: targeted at one of them, or at all of an
-   * owner's monitors. Tag selectors match nothing until tags exist.
+   * Enabled rules that can apply to these monitors: targeted at one of them, at the group one is
+   * in now, at all of an owner's monitors, or at tags (each tag rule says which of the monitors,
+   * of its own owner, carry all its tags, in `tag_matches`).
    */
   async rulesForMonitors(monitors: readonly { id: string; owner_id: string }[]): Promise<AlertRuleWithChannels[]> {
     if (monitors.length === 0) return []
@@ -129,12 +134,38 @@ export class AlertConfigRepository {
       .where((eb) =>
         eb.or([
           eb.and([eb('target_kind', '=', 'monitor'), eb('monitor_id', 'in', ids)]),
-          eb.and([eb('target_kind', '=', 'all'), eb('owner_id', 'in', owners)]),
+          eb.and([
+            eb('target_kind', '=', 'group'),
+            eb('group_id', 'in', eb.selectFrom('monitors').select('group_id').where('id', 'in', ids)),
+          ]),
+          eb.and([eb('target_kind', 'in', ['all', 'tag']), eb('owner_id', 'in', owners)]),
         ]),
       )
       .orderBy('id')
       .execute()
-    return this.withChannels(rows)
+    const withChannels = await this.withChannels(rows)
+    if (!withChannels.some((r) => r.target_kind === 'tag')) return withChannels
+    const labels = await this.db
+      .selectFrom('monitor_tags')
+      .innerJoin('tags', 'tags.id', 'monitor_tags.tag_id')
+      .innerJoin('monitors', 'monitors.id', 'monitor_tags.monitor_id')
+      .select(['monitor_tags.monitor_id', 'monitors.owner_id', 'tags.key', 'tags.value'])
+      .where('monitor_tags.monitor_id', 'in', ids)
+      .execute()
+    const byMonitor = new Map<string, { owner: string; labels: Set<string> }>()
+    for (const l of labels) {
+      const entry = byMonitor.get(l.monitor_id) ?? { owner: l.owner_id, labels: new Set<string>() }
+      entry.labels.add(l.value === '' ? l.key : `${l.key}:${l.value}`)
+      byMonitor.set(l.monitor_id, entry)
+    }
+    return withChannels.map((r) => {
+      if (r.target_kind !== 'tag') return r
+      const wanted = JSON.parse(r.tag_selector ?? '[]') as string[]
+      const tag_matches = [...byMonitor]
+        .filter(([, m]) => m.owner === r.owner_id && wanted.length > 0 && wanted.every((w) => m.labels.has(w)))
+        .map(([id]) => id)
+      return { ...r, tag_matches }
+    })
   }
 
   async rulesForProbes(): Promise<AlertRuleWithChannels[]> {

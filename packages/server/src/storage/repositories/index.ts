@@ -6,6 +6,7 @@ import { AlertStateRepository } from './alert-state.repository.js'
 import { AnalyticsRepository } from './analytics.repository.js'
 import { CompositesRepository } from './composites.repository.js'
 import { DiagnosticsRepository } from './diagnostics.repository.js'
+import { GroupsRepository } from './groups.repository.js'
 import { HeartbeatsRepository } from './heartbeats.repository.js'
 import { IncidentsRepository } from './incidents.repository.js'
 import { MaintenanceRepository } from './maintenance.repository.js'
@@ -30,6 +31,7 @@ export function createRepos(db: Kysely<DB>) {
     users: new UsersRepository(db),
     refreshTokens: new RefreshTokensRepository(db),
     monitors: new MonitorsRepository(db),
+    groups: new GroupsRepository(db),
     probes: new ProbesRepository(db),
     results: new ResultsRepository(db, series),
     series,
@@ -59,8 +61,14 @@ export type {
 } from './alert-config.repository.js'
 export type { DeliveryLogRow } from './alert-deliveries.repository.js'
 export type { AlertDeliveryRow, AlertRuleStateRow, AlertSignalRow, SilenceSpan } from './alert-state.repository.js'
-export type { CompositeMemberRow, MemberWithState } from './composites.repository.js'
+export type {
+  CompositeMemberRow,
+  GroupMemberRow,
+  GroupMonitorState,
+  MemberWithState,
+} from './composites.repository.js'
 export type { DiagnosticRequestRow, DiagnosticResultRow } from './diagnostics.repository.js'
+export type { GroupCounts, GroupRow, TagKey, TagRow } from './groups.repository.js'
 export type { HeartbeatRow, PingRow, RunRow } from './heartbeats.repository.js'
 export type { IncidentEventRow, IncidentGroupRow, IncidentRow, IncidentUpdateRow } from './incidents.repository.js'
 export type { MaintenanceRow, SilenceRow } from './maintenance.repository.js'

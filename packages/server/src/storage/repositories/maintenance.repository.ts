@@ -9,13 +9,20 @@ export type SilenceRow = Selectable<DB['alert_silences']>
 export class MaintenanceRepository {
   constructor(private db: Kysely<DB>) {}
 
-  /** Windows that can cover a monitor: on the monitor itself, or owner-wide (monitor_id null). */
+  /**
+   * Windows that can cover a monitor: on the monitor itself, on the group it is in now (membership
+   * is read at evaluation time), or owner-wide (neither monitor nor group).
+   */
   forMonitor(monitorId: string, ownerId: string): Promise<MaintenanceRow[]> {
     return this.db
       .selectFrom('maintenance_windows')
       .selectAll()
       .where((eb) =>
-        eb.or([eb('monitor_id', '=', monitorId), eb.and([eb('monitor_id', 'is', null), eb('owner_id', '=', ownerId)])]),
+        eb.or([
+          eb('monitor_id', '=', monitorId),
+          eb('group_id', 'in', eb.selectFrom('monitors').select('group_id').where('id', '=', monitorId)),
+          eb.and([eb('monitor_id', 'is', null), eb('group_id', 'is', null), eb('owner_id', '=', ownerId)]),
+        ]),
       )
       .execute()
   }

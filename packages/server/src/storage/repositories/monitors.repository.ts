@@ -4,6 +4,8 @@ import type { DB } from '../schema.js'
 import { visibleTo } from '../scope.js'
 
 export type MonitorRow = Selectable<DB['monitors']>
+/** A new monitor: ungrouped unless said otherwise. */
+export type MonitorInsert = Omit<MonitorRow, 'group_id'> & { group_id?: string | null }
 export type MonitorWithState = MonitorRow & {
   status: string | null
   status_since: number | null
@@ -16,6 +18,14 @@ export interface MonitorListFilter {
   offset: number
   enabled?: boolean | undefined
   q?: string | undefined
+  /** Any of these states; `paused` is a disabled monitor whatever its last state. */
+  status?: readonly string[] | undefined
+  /** Any of these kinds. */
+  kind?: readonly string[] | undefined
+  /** A group id, or 'none' for ungrouped monitors. */
+  groupId?: string | undefined
+  /** Every one of these tags (`value` '' for a bare key), matched by label on the monitor's owner's tags. */
+  tags?: readonly { key: string; value: string }[] | undefined
 }
 
 export class MonitorsRepository {
@@ -34,27 +44,77 @@ export class MonitorsRepository {
       ])
   }
 
-  async insert(row: MonitorRow): Promise<void> {
-    await this.db.insertInto('monitors').values(row).execute()
+  async insert(row: MonitorInsert): Promise<void> {
+    await this.db
+      .insertInto('monitors')
+      .values({ ...row, group_id: row.group_id ?? null })
+      .execute()
   }
 
   findVisible(ctx: RequestContext, id: string): Promise<MonitorWithState | undefined> {
     return this.withState().where('monitors.id', '=', id).where(visibleTo(ctx)).executeTakeFirst()
   }
 
+  /** The monitors among `ids` this caller can see (missing and invisible ids are simply absent). */
+  findManyVisible(ctx: RequestContext, ids: readonly string[]): Promise<MonitorWithState[]> {
+    if (ids.length === 0) return Promise.resolve([])
+    return this.withState()
+      .where('monitors.id', 'in', [...ids])
+      .where(visibleTo(ctx))
+      .execute()
+  }
+
+  /**
+   * One page of visible monitors, ordered by name, and the total matching the filters. Filters are
+   * plain predicates on indexed columns (owner, group, kind) and EXISTS probes on
+   * monitor_tags(tag_id, monitor_id), so the count and the page stay cheap at 10,000 monitors.
+   */
   async list(ctx: RequestContext, f: MonitorListFilter): Promise<{ rows: MonitorWithState[]; total: number }> {
-    let q = this.db.selectFrom('monitors').where(visibleTo(ctx))
-    if (f.enabled !== undefined) q = q.where('enabled', '=', f.enabled ? 1 : 0)
+    let q = this.db
+      .selectFrom('monitors')
+      .leftJoin('monitor_state', 'monitor_state.monitor_id', 'monitors.id')
+      .where(visibleTo(ctx))
+    if (f.enabled !== undefined) q = q.where('monitors.enabled', '=', f.enabled ? 1 : 0)
     if (f.q) {
       // Wildcards are dropped rather than escaped: ESCAPE syntax differs between the dialects.
       const like = `%${f.q.toLowerCase().replace(/[%_]/g, '')}%`
       q = q.where((eb) =>
-        eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['url']), 'like', like)]),
+        eb.or([
+          eb(eb.fn('lower', ['monitors.name']), 'like', like),
+          eb(eb.fn('lower', ['monitors.url']), 'like', like),
+        ]),
+      )
+    }
+    if (f.kind && f.kind.length > 0) q = q.where('monitors.check_type', 'in', [...f.kind])
+    if (f.groupId === 'none') q = q.where('monitors.group_id', 'is', null)
+    else if (f.groupId !== undefined) q = q.where('monitors.group_id', '=', f.groupId)
+    if (f.status && f.status.length > 0) {
+      const states = f.status.filter((s) => s !== 'paused')
+      const paused = f.status.includes('paused')
+      q = q.where((eb) => {
+        const live = eb.and([
+          eb('monitors.enabled', '=', 1),
+          eb(eb.fn.coalesce('monitor_state.status', eb.val('unknown')), 'in', states.length > 0 ? states : ['']),
+        ])
+        return paused ? eb.or([eb('monitors.enabled', '=', 0), live]) : live
+      })
+    }
+    for (const t of f.tags ?? []) {
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('monitor_tags')
+            .innerJoin('tags', 'tags.id', 'monitor_tags.tag_id')
+            .select('monitor_tags.tag_id')
+            .whereRef('monitor_tags.monitor_id', '=', 'monitors.id')
+            .where('tags.owner_id', '=', (eb) => eb.ref('monitors.owner_id'))
+            .where('tags.key', '=', t.key)
+            .where('tags.value', '=', t.value),
+        ),
       )
     }
     const [countRow, ids] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.select('id').orderBy('name').orderBy('id').limit(f.limit).offset(f.offset).execute(),
+      q.select('monitors.id').orderBy('monitors.name').orderBy('monitors.id').limit(f.limit).offset(f.offset).execute(),
     ])
     if (ids.length === 0) return { rows: [], total: Number(countRow.n) }
     const rows = await this.withState()
@@ -67,6 +127,35 @@ export class MonitorsRepository {
       .orderBy('monitors.id')
       .execute()
     return { rows, total: Number(countRow.n) }
+  }
+
+  /** Pauses or resumes these monitors in one statement. */
+  async setEnabledMany(ids: readonly string[], enabled: boolean, now: number): Promise<void> {
+    if (ids.length === 0) return
+    await this.db
+      .updateTable('monitors')
+      .set({ enabled: enabled ? 1 : 0, updated_at: now })
+      .where('id', 'in', [...ids])
+      .execute()
+  }
+
+  /** Moves these monitors into a group (null: out of any group) in one statement. */
+  async setGroupMany(ids: readonly string[], groupId: string | null, now: number): Promise<void> {
+    if (ids.length === 0) return
+    await this.db
+      .updateTable('monitors')
+      .set({ group_id: groupId, updated_at: now })
+      .where('id', 'in', [...ids])
+      .execute()
+  }
+
+  /** Deletes these monitors in one statement (their results, states and links cascade). */
+  async deleteMany(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.db
+      .deleteFrom('monitors')
+      .where('id', 'in', [...ids])
+      .execute()
   }
 
   async update(id: string, patch: Partial<Omit<MonitorRow, 'id' | 'owner_id' | 'created_at'>>): Promise<void> {
