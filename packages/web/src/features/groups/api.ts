@@ -21,8 +21,15 @@ export const getGroup = (id: string) => api.get<MonitorGroup>(g(id))
 export const createGroup = (input: GroupCreateInput) => api.post<MonitorGroup>('/groups', input)
 export const updateGroup = (id: string, patch: GroupUpdateInput) => api.patch<MonitorGroup>(g(id), patch)
 export const deleteGroup = (id: string) => api.delete(g(id))
-/** The group's monitors, ordered by name. */
-export const groupMonitors = (id: string) => api.get<Monitor[]>(`${g(id)}/monitors`)
+/** The most members the group page lists (the endpoint's page cap); the monitors list pages through the rest. */
+export const GROUP_PAGE_MAX = 500
+
+/** The group's first `limit` monitors by name, and how many it has in all. */
+export async function groupMonitors(id: string, limit = GROUP_PAGE_MAX): Promise<{ items: Monitor[]; total: number }> {
+  const res = await api.request<Monitor[]>('GET', `${g(id)}/monitors`, { query: { limit } })
+  const total = Number(res.headers.get('X-Total-Count') ?? res.data.length)
+  return { items: res.data, total: Number.isFinite(total) ? total : res.data.length }
+}
 
 export const listTags = () => api.get<Tag[]>('/tags')
 export const createTag = (input: TagCreateInput) => api.post<Tag>('/tags', input)

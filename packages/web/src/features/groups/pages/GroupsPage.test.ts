@@ -198,7 +198,10 @@ describe('GroupPage', () => {
       'GET /api/v1/groups': () => [group('g1', 'Shop')],
       'GET /api/v1/tags': () => [],
       'GET /api/v1/groups/g1': () => group('g1', 'Shop', { description: 'Storefront', monitor_count: 2 }),
-      'GET /api/v1/groups/g1/monitors': () => [member('a', 'Cart'), member('b', 'Checkout')],
+      'GET /api/v1/groups/g1/monitors': () =>
+        new Response(JSON.stringify([member('a', 'Cart'), member('b', 'Checkout')]), {
+          headers: { 'Content-Type': 'application/json', 'X-Total-Count': '900' },
+        }),
       'GET /api/v1/analytics/monitors': () => ({
         a: { uptime_24h: 100, p95_response_time_ms: 1, avg_response_time_ms: 1, sparkline: [1, 2] },
       }),
@@ -213,6 +216,13 @@ describe('GroupPage', () => {
       'GET /api/v1/analytics/monitors?ids=a%2Cb',
     )
     expect(wrapper.get('[data-testid="group-view-monitors"]').attributes('href')).toBe('/monitors?group=g1')
+    // More members than one page: the rest is one link away, in the filtered monitors list.
+    expect(calls.find((c) => c.key.startsWith('GET /api/v1/groups/g1/monitors'))?.key).toBe(
+      'GET /api/v1/groups/g1/monitors?limit=500',
+    )
+    const more = wrapper.get('[data-testid="group-members-more"]')
+    expect(more.text()).toBe('Showing 2 of 900')
+    expect(more.attributes('href')).toBe('/monitors?group=g1')
   })
 
   it('says so when the group does not exist, and shows an empty state for a group without monitors', async () => {
