@@ -5,6 +5,7 @@ export const messages = {
   en: {
     probeMap: {
       label: 'Probe map',
+      healthTitle: 'Health',
       health: { online: 'Online', offline: 'Offline', never: 'Never seen', disabled: 'Disabled' },
       lastSeen: 'Last seen {when}',
       neverSeen: 'Never seen',
@@ -55,6 +56,7 @@ export const messages = {
   fr: {
     probeMap: {
       label: 'Carte des sondes',
+      healthTitle: 'État',
       health: { online: 'En ligne', offline: 'Hors ligne', never: 'Jamais vue', disabled: 'Désactivée' },
       lastSeen: 'Vue {when}',
       neverSeen: 'Jamais vue',
