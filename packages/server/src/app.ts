@@ -27,6 +27,7 @@ import { incidentGroupRoutes, incidentRoutes } from './modules/incidents/index.j
 import { maintenanceRoutes } from './modules/maintenance/index.js'
 import { monitorRoutes } from './modules/monitors/index.js'
 import { commandRoutes, probeRoutes } from './modules/probes/index.js'
+import { pushRoutes } from './modules/push/index.js'
 import { realtimeRoutes } from './modules/realtime/index.js'
 import { serverMonitorRoutes } from './modules/server-monitors/index.js'
 import { refreshTileCsp, settingsRoutes, tileImgSrc } from './modules/settings/index.js'
@@ -93,6 +94,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(maintenanceRoutes(deps))
       await v1.register(groupRoutes(deps))
       await v1.register(alertingRoutes(deps))
+      await v1.register(pushRoutes(deps))
       await v1.register(commandRoutes(deps))
       await v1.register(diagnosticsRoutes(deps))
       await v1.register(serverMonitorRoutes(deps))

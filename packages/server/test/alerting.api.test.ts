@@ -175,7 +175,18 @@ describe('OpenAPI', () => {
 describe('the alert matrix and templates', () => {
   it('shows one row per condition the monitor kind offers, with defaults when no rule exists', async () => {
     const m = (await api(t).get(`/alerts/monitors/${monitorId}/matrix`, alice)).json()
-    expect(m.conditions).toEqual(['any_down', 'all_down', 'degraded', 'response_time_above', 'ssl_expiry', 'flapping'])
+    expect(m.conditions).toEqual([
+      'any_down',
+      'all_down',
+      'degraded',
+      'response_time_above',
+      'response_time_above_baseline',
+      'anomaly',
+      'ssl_expiry',
+      'slo_burn_fast',
+      'slo_burn_slow',
+      'flapping',
+    ])
     expect(m.rows.find((r: { condition: string }) => r.condition === 'ssl_expiry')).toMatchObject({
       rule_id: null,
       enabled: false,
@@ -220,17 +231,24 @@ describe('the alert matrix and templates', () => {
       'degraded',
       'response_time_above',
       'ssl_expiry',
+      'anomaly',
+      'slo_burn_fast',
+      'slo_burn_slow',
       'flapping',
     ])
     const domain = (await api(t).get('/alerts/templates?check_type=domain_expiry', alice)).json()
-    expect(domain[0].rows.map((r: { condition: string }) => r.condition)).toEqual(['any_down', 'domain_expiry'])
+    expect(domain[0].rows.map((r: { condition: string }) => r.condition)).toEqual([
+      'any_down',
+      'domain_expiry',
+      'slo_burn_fast',
+    ])
 
     const applied = await api(t).post(`/alerts/monitors/${monitorId}/matrix/apply`, alice, {
       template_id: 'builtin-http-strict',
       channel_ids: [channelId],
     })
     expect(applied.statusCode).toBe(200)
-    expect(applied.json().rows.filter((r: { rule_id: string | null }) => r.rule_id !== null)).toHaveLength(6)
+    expect(applied.json().rows.filter((r: { rule_id: string | null }) => r.rule_id !== null)).toHaveLength(9)
     expect(
       (
         await api(t).put('/alerts/templates/builtin-http-strict', root, {

@@ -13,6 +13,8 @@ export interface Received {
   path: string
   headers: IncomingHttpHeaders
   raw: string
+  /** The body as received (binary payloads: Web Push). */
+  bytes: Buffer
   json: unknown
 }
 
@@ -27,14 +29,15 @@ export async function startReceiver() {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8')
+      const bytes = Buffer.concat(chunks)
+      const raw = bytes.toString('utf8')
       let json: unknown = null
       try {
         json = JSON.parse(raw)
       } catch {
         json = null
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json })
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, bytes, json })
       const status = statuses.shift() ?? 200
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(status < 300 ? '{"ok":true}' : '{"error":"nope"}')

@@ -12,6 +12,7 @@ import * as m0030 from './migrations/0030_alerting.js'
 import * as m0040 from './migrations/0040_server_monitors.js'
 import * as m0050 from './migrations/0050_groups_tags.js'
 import * as m0060 from './migrations/0060_diagnostics.js'
+import * as m0070 from './migrations/0070_web_push.js'
 import type { DB } from './schema.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
@@ -103,14 +104,15 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0020_incident_engine': m0020,
   '0030_alerting': m0030,
   '0040_server_monitors': m0040,
+  '0050_groups_tags': m0050,
   '0060_diagnostics': m0060,
+  '0070_web_push': m0070,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {}
-  '0050_groups_tags': m0050,
       for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (k) => m.up(k, dialect) }
       return out
     },

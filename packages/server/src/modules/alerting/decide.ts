@@ -1,4 +1,5 @@
 import type { CheckStatus } from '@whatisup/shared'
+import { type AnomalyInput, anomaly, BURN_ALERTS, MIN_ANOMALY_SAMPLES } from '../analytics/index.js'
 import { activeWindow } from '../maintenance/index.js'
 import {
   type AlertCondition,
@@ -22,7 +23,16 @@ export interface Sample {
   latencyMs: number | null
   sslDays: number | null
   domainDays: number | null
+  /** Latency sums of the same hour (baseline) and the same ±3 h of day (anomaly) over the 7 days before. */
+  baseline?: { hour: AnomalyInput; around: AnomalyInput }
+  /** The monitor's SLO target and its burn rates over the whole minutes before the sample. */
+  burn?: { target: number; rates: Record<'5m' | '30m' | '1h' | '6h', number> }
 }
+
+/** The multi-window rule of each burn condition (a long window to be sure, a short one to be current). */
+export const BURN_RULES = { slo_burn_fast: BURN_ALERTS.fast, slo_burn_slow: BURN_ALERTS.slow } as const
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits
 
 /** Facts the caller looks up for a timer wake-up, per episode subject. */
 export interface SubjectFacts {
@@ -140,6 +150,45 @@ export function observe(
       // "While up": a monitor that is down is any_down's business, not a slow one.
       if (s.latencyMs === null || s.status === null || s.status === 'down') return null
       return { holds: s.latencyMs > limit, value: { actual: Math.round(s.latencyMs), expected: limit, unit: 'ms' } }
+    case 'response_time_above_baseline': {
+      // Same "while up" rule; too little history (< 10 samples in that hour) says nothing.
+      const b = s.baseline?.hour
+      if (s.latencyMs === null || s.status === null || s.status === 'down' || !b || b.count < MIN_ANOMALY_SAMPLES)
+        return null
+      const mean = b.sum / b.count
+      return {
+        holds: s.latencyMs > limit * mean,
+        value: {
+          actual: Math.round(s.latencyMs),
+          expected: Math.round(limit * mean),
+          unit: 'ms',
+          baseline_ms: Math.round(mean),
+        },
+      }
+    }
+    case 'anomaly': {
+      if (s.latencyMs === null || s.status === null || s.status === 'down' || !s.baseline) return null
+      const a = anomaly(s.latencyMs, s.baseline.around, limit)
+      if (a.z_score === null || a.mean_ms === null) return null
+      return {
+        holds: a.is_anomaly,
+        value: {
+          actual: round(a.z_score, 2),
+          expected: limit,
+          unit: 'z',
+          baseline_ms: Math.round(a.mean_ms),
+          latency_ms: Math.round(s.latencyMs),
+        },
+      }
+    }
+    case 'slo_burn_fast':
+    case 'slo_burn_slow': {
+      if (!s.burn) return null
+      const w = BURN_RULES[condition]
+      // Both windows must burn: the long one proves it matters, the short one that it is still going on.
+      const rate = Math.min(s.burn.rates[w.long], s.burn.rates[w.short])
+      return { holds: rate >= limit, value: { actual: round(rate, 2), expected: limit, unit: 'burn' } }
+    }
     case 'ssl_expiry':
       if (s.sslDays === null) return null
       return { holds: s.sslDays <= limit, value: { actual: Math.floor(s.sslDays), expected: limit, unit: 'days' } }
@@ -309,8 +358,9 @@ class Run {
         continue
       }
       if (ep.nextAt === null || at < ep.nextAt) continue
-      // Re-notify re-checks the condition: all_down only while the outage is still global.
-      if (!this.holdsScope(ep.scope)) {
+      // Re-notify re-checks the condition: all_down only while the outage is still global (a
+      // sampled episode is open only while its samples say the condition holds).
+      if (ep.incidentId !== null && !this.holdsScope(ep.scope)) {
         ep.nextAt = at + this.rule.renotify_minutes * 60_000
         continue
       }

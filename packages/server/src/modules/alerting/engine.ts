@@ -11,10 +11,17 @@ import {
   type RuleState,
   type SubjectFacts,
 } from './decide.js'
+import { loadSampleHistory, withHistory } from './history.js'
 import { buildMessage } from './message.js'
 import { ruleTargets, toSpec } from './rules.js'
 import { foldResult, freshnessMs, type SamplerState, sampleAt } from './samples.js'
-import { INCIDENT_CONDITIONS, SAMPLED_CONDITIONS, type SkipReason } from './types.js'
+import {
+  BASELINE_CONDITIONS,
+  BURN_CONDITIONS,
+  INCIDENT_CONDITIONS,
+  SAMPLED_CONDITIONS,
+  type SkipReason,
+} from './types.js'
 
 type IncidentPhase = Extract<AlertInput, { type: 'incident' }>['phase']
 
@@ -130,7 +137,17 @@ export class AlertingEngine {
     for (const m of monitors) {
       const mine = rules.filter((r) => ruleTargets(r, m))
       if (mine.length === 0) continue
-      const samples = await this.foldNewResults(m, probeId)
+      let samples = await this.foldNewResults(m, probeId)
+      const need = {
+        baseline: mine.some((r) => BASELINE_CONDITIONS.has(r.condition as never)),
+        burn: mine.some((r) => BURN_CONDITIONS.has(r.condition as never)),
+      }
+      const first = samples[0]
+      const last = samples.at(-1)
+      if (first && last && (need.baseline || need.burn)) {
+        const h = await loadSampleHistory(this.deps, m, first.at, last.at, need)
+        samples = samples.map((s) => ({ ...s, sample: withHistory(s.sample, s.at, h) }))
+      }
       for (const rule of mine) {
         const inputs: AlertInput[] = []
         for (const s of samples) inputs.push({ ...s, silenced: await this.silenced(rule.owner_id, m.id, s.at) })

@@ -1,6 +1,7 @@
 import type { Timings } from '@whatisup/shared'
 import type { Deps } from '../../core/deps.js'
 import type { AlertRuleRow } from '../../storage/repositories/index.js'
+import { type Change, whatChanged } from './changes.js'
 import type { DigestItem, Outcome } from './decide.js'
 import type { AlertCondition, MessageKind, Observation } from './types.js'
 
@@ -26,6 +27,8 @@ export interface AlertMessage {
   observation: Observation | null
   /** Failing conditions of the latest result: the condition (expected) and the actual value. */
   failing: { condition: string; actual: string; severity: string }[]
+  /** What changed and explains the notification: TLS certificate, DNS answers, status code. */
+  changes: Change[]
   timings: Timings | null
   http_status: number | null
   error: { phase: string; message: string } | null
@@ -71,12 +74,15 @@ export async function buildMessage(deps: Deps, rule: AlertRuleRow, o: Outcome): 
 
   let detail: StoredDetail = {}
   let httpStatus: number | null = null
+  let changes: Change[] = []
   if (monitor && o.message !== 'digest') {
-    const latest = await deps.repos.results.listForMonitor(monitor.id, { limit: 10, offset: 0 })
+    // Enough results to find each fresh probe's previous one and its previous stored detail.
+    const latest = await deps.repos.results.listForMonitor(monitor.id, { limit: 50, offset: 0 })
     const newest = latest[0]
     httpStatus = newest?.http_status ?? null
-    const withDetail = latest.find((r) => r.detail !== null)
+    const withDetail = latest.slice(0, 10).find((r) => r.detail !== null)
     if (withDetail?.detail) detail = JSON.parse(withDetail.detail) as StoredDetail
+    if (o.message !== 'resolved') changes = whatChanged(latest)
   }
   const affected = incident ? (JSON.parse(incident.affected_probe_ids) as string[]) : []
   return {
@@ -102,6 +108,7 @@ export async function buildMessage(deps: Deps, rule: AlertRuleRow, o: Outcome): 
     failing: (detail.conditions ?? [])
       .filter((c) => !c.success)
       .map((c) => ({ condition: c.condition, actual: c.actual, severity: c.severity })),
+    changes,
     timings: detail.timings ?? null,
     http_status: httpStatus,
     error: o.message === 'resolved' ? null : (detail.failure ?? null),
@@ -141,6 +148,7 @@ export function testMessage(at: number, publicUrl: string | undefined): AlertMes
     affected_probes: [],
     observation: null,
     failing: [],
+    changes: [],
     timings: null,
     http_status: null,
     error: null,

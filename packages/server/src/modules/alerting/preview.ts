@@ -17,10 +17,18 @@ import {
   type RuleState,
   type SubjectFacts,
 } from './decide.js'
+import { loadSampleHistory, type SampleHistory, withHistory } from './history.js'
 import { checkRows, visibleMonitor } from './matrix.service.js'
 import { paramsOf } from './rules.service.js'
 import { foldResult, freshnessMs, type SamplerState, sampleAt } from './samples.js'
-import { INCIDENT_CONDITIONS, type RuleSpec, SAMPLED_CONDITIONS } from './types.js'
+import {
+  type AlertCondition,
+  BASELINE_CONDITIONS,
+  BURN_CONDITIONS,
+  INCIDENT_CONDITIONS,
+  type RuleSpec,
+  SAMPLED_CONDITIONS,
+} from './types.js'
 
 export const PREVIEW_DAYS = 30
 const MAX_RESULTS = 500_000
@@ -32,6 +40,8 @@ export interface History {
   /** Oldest first; null when no sampled condition needs them. */
   results: ResultRow[] | null
   silences: SilenceSpan[]
+  /** Latency baselines and SLO burn rates, loaded as the live engine loads them. */
+  sampleHistory: SampleHistory
 }
 
 export async function loadHistory(
@@ -40,8 +50,13 @@ export async function loadHistory(
   ownerId: string,
   since: number,
   until: number,
-  needResults: boolean,
+  conditions: readonly AlertCondition[],
 ): Promise<History> {
+  const needResults = conditions.some((c) => SAMPLED_CONDITIONS.has(c))
+  const need = {
+    baseline: conditions.some((c) => BASELINE_CONDITIONS.has(c)),
+    burn: conditions.some((c) => BURN_CONDITIONS.has(c)),
+  }
   const rows = (await deps.repos.incidents.listForMonitor(monitor.id, { limit: 10_000 })).filter(
     (i) => i.started_at >= since,
   )
@@ -56,6 +71,10 @@ export async function loadHistory(
     signals: await deps.repos.alertState.signals(monitor.id, since),
     results,
     silences: await deps.repos.alertState.silencesOverlapping(ownerId, since, until),
+    sampleHistory:
+      need.baseline || need.burn
+        ? await loadSampleHistory(deps, monitor, since, until, need)
+        : { baseline: null, burn: null },
   }
 }
 
@@ -139,7 +158,7 @@ function sampleInputs(h: History, m: MonitorRow): AlertInput[] {
       type: 'sample',
       at,
       monitorId: m.id,
-      sample: sampleAt(state, at, fresh),
+      sample: withHistory(sampleAt(state, at, fresh), at, h.sampleHistory),
       silenced: silencedAt(h, m.id, at),
     })
   }
@@ -216,7 +235,7 @@ export async function previewMatrix(
     ctx.userId,
     since,
     until,
-    active.some((r) => SAMPLED_CONDITIONS.has(r.condition)),
+    active.map((r) => r.condition),
   )
   const counts = rows.map((r) => {
     if (!r.enabled) return { condition: r.condition, count: 0 }

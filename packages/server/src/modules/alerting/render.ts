@@ -1,3 +1,4 @@
+import type { Change } from './changes.js'
 import type { AlertMessage } from './message.js'
 import type { AlertCondition, MessageKind, Observation } from './types.js'
 
@@ -25,6 +26,10 @@ const L = {
       ssl_expiry: 'Certificate expires soon',
       domain_expiry: 'Domain expires soon',
       response_time_above: 'Slow',
+      response_time_above_baseline: 'Slower than usual',
+      anomaly: 'Latency anomaly',
+      slo_burn_fast: 'SLO error budget burning fast',
+      slo_burn_slow: 'SLO error budget burning',
       flapping: 'Flapping',
       probe_offline: 'Probe offline',
     },
@@ -56,9 +61,20 @@ const L = {
       resolved: 'Resolved',
       duration: 'Duration',
       rule: 'Rule',
+      changed: 'What changed',
     },
     actual: 'actual',
     ms: (a: number, e: number) => `${a} ms (threshold ${e} ms)`,
+    msBaseline: (a: number, e: number, b: number) => `${a} ms (threshold ${e} ms, usually ${b} ms)`,
+    z: (a: number, e: number, lat: number, b: number) => `z-score ${a} above ${e}: ${lat} ms, usually ${b} ms`,
+    burn: (a: number, e: number) => `error budget burning ${a}× the sustainable rate (alert at ≥ ${e}×)`,
+    change: {
+      tls_fingerprint: 'TLS certificate replaced',
+      tls_issuer: 'certificate issuer',
+      tls_expiry: 'certificate expiry',
+      dns_answers: 'DNS answers',
+      status_code: 'status code',
+    } as Record<Change['what'], string>,
     days: (a: number, e: number) => `expires in ${a} day${a === 1 ? '' : 's'} (alert at ≤ ${e})`,
     flapStarted: 'The monitor keeps changing state.',
     probeOffline: 'The probe stopped reporting.',
@@ -71,6 +87,10 @@ const L = {
       ssl_expiry: 'Certificat bientôt expiré',
       domain_expiry: 'Domaine bientôt expiré',
       response_time_above: 'Lent',
+      response_time_above_baseline: 'Plus lent que d’habitude',
+      anomaly: 'Latence anormale',
+      slo_burn_fast: 'Budget d’erreur du SLO consommé très vite',
+      slo_burn_slow: 'Budget d’erreur du SLO consommé trop vite',
       flapping: 'Instable',
       probe_offline: 'Sonde hors ligne',
     },
@@ -102,9 +122,21 @@ const L = {
       resolved: 'Résolu',
       duration: 'Durée',
       rule: 'Règle',
+      changed: 'Ce qui a changé',
     },
     actual: 'valeur',
     ms: (a: number, e: number) => `${a} ms (seuil ${e} ms)`,
+    msBaseline: (a: number, e: number, b: number) => `${a} ms (seuil ${e} ms, habituellement ${b} ms)`,
+    z: (a: number, e: number, lat: number, b: number) =>
+      `score z ${a} au-delà de ${e} : ${lat} ms, habituellement ${b} ms`,
+    burn: (a: number, e: number) => `budget d’erreur consommé ${a}× plus vite que le rythme tenable (alerte à ≥ ${e}×)`,
+    change: {
+      tls_fingerprint: 'certificat TLS remplacé',
+      tls_issuer: 'émetteur du certificat',
+      tls_expiry: 'expiration du certificat',
+      dns_answers: 'réponses DNS',
+      status_code: 'code HTTP',
+    } as Record<Change['what'], string>,
     days: (a: number, e: number) => `expire dans ${a} jour${Math.abs(a) > 1 ? 's' : ''} (alerte à ≤ ${e})`,
     flapStarted: 'Le moniteur change d’état sans cesse.',
     probeOffline: 'La sonde ne répond plus.',
@@ -121,7 +153,24 @@ export function fmtDuration(seconds: number): string {
 }
 
 function fmtObservation(o: Observation, locale: Locale): string {
-  return o.unit === 'ms' ? L[locale].ms(o.actual, o.expected) : L[locale].days(o.actual, o.expected)
+  const t = L[locale]
+  switch (o.unit) {
+    case 'ms':
+      return o.baseline_ms === undefined
+        ? t.ms(o.actual, o.expected)
+        : t.msBaseline(o.actual, o.expected, o.baseline_ms)
+    case 'days':
+      return t.days(o.actual, o.expected)
+    case 'z':
+      return t.z(o.actual, o.expected, o.latency_ms ?? 0, o.baseline_ms ?? 0)
+    case 'burn':
+      return t.burn(o.actual, o.expected)
+  }
+}
+
+/** One change as people read it: `status code: 200 → 503`. */
+export function fmtChange(c: Change, locale: Locale): string {
+  return `${L[locale].change[c.what]}: ${c.before} → ${c.after}`
 }
 
 const isProblem = (k: MessageKind) => k === 'opened' || k === 'escalated' || k === 'renotify'
@@ -193,6 +242,8 @@ export function renderMessage(m: AlertMessage, locale: Locale): Rendered {
     for (const f of m.failing.slice(0, 5)) facts.push([lb.condition, `${f.condition} — ${t.actual}: ${f.actual}`])
     if (m.affected_probes.length)
       facts.push([lb.probes, m.affected_probes.map((p) => (p.region ? `${p.name} (${p.region})` : p.name)).join(', ')])
+    const changes = m.changes ?? []
+    if (changes.length) facts.push([lb.changed, changes.map((c) => fmtChange(c, locale)).join('; ')])
     if (m.http_status !== null) facts.push([lb.status, String(m.http_status)])
     if (m.error) facts.push([lb.error, `${m.error.phase}: ${m.error.message}`])
     if (m.timings) {
@@ -256,6 +307,7 @@ export function renderMessage(m: AlertMessage, locale: Locale): Rendered {
     error: m.error ? `${m.error.phase}: ${m.error.message}` : '',
     http_status: m.http_status === null ? '' : String(m.http_status),
     probes: m.affected_probes.map((p) => p.name).join(', '),
+    changes: (m.changes ?? []).map((c) => fmtChange(c, locale)).join('; '),
     probe_name: m.probe?.name ?? '',
     incident_url: m.links.incident ?? '',
     monitor_url: m.links.monitor ?? '',

@@ -20,13 +20,16 @@ const TLS_KINDS: ReadonlySet<string> = new Set([
   'mqtt',
 ])
 
-/** The matrix of a check kind: one card per condition that means something for it. */
+/**
+ * The matrix of a check kind: one card per condition that means something for it. SLO burn cards
+ * are offered to every kind; they fire only once the monitor has an SLO.
+ */
 export function conditionsFor(kind: string): AlertCondition[] {
   const out: AlertCondition[] = ['any_down', 'all_down', 'degraded']
-  if (kind !== 'domain_expiry') out.push('response_time_above')
+  if (kind !== 'domain_expiry') out.push('response_time_above', 'response_time_above_baseline', 'anomaly')
   if (TLS_KINDS.has(kind)) out.push('ssl_expiry')
   if (kind === 'domain_expiry') out.push('domain_expiry')
-  out.push('flapping')
+  out.push('slo_burn_fast', 'slo_burn_slow', 'flapping')
   return out
 }
 
@@ -51,6 +54,7 @@ function presetRows(kind: CheckKind, preset: Preset): TemplateRow[] {
       row('ssl_expiry', { threshold: 14, renotify_minutes: 1440 }),
       row('domain_expiry', { threshold: 30, renotify_minutes: 1440 }),
       row('response_time_above', { threshold: slow * 2, min_duration_seconds: 300 }),
+      row('slo_burn_fast', { renotify_minutes: 60 }),
     ],
     strict: [
       row('any_down', { renotify_minutes: 15 }),
@@ -59,12 +63,16 @@ function presetRows(kind: CheckKind, preset: Preset): TemplateRow[] {
       row('response_time_above', { threshold: slow, min_duration_seconds: 120, renotify_minutes: 60 }),
       row('ssl_expiry', { threshold: 30, renotify_minutes: 720 }),
       row('domain_expiry', { threshold: 60, renotify_minutes: 720 }),
+      row('anomaly', { threshold: 3, min_duration_seconds: 300, renotify_minutes: 120 }),
+      row('slo_burn_fast', { renotify_minutes: 30 }),
+      row('slo_burn_slow', { renotify_minutes: 120 }),
       row('flapping'),
     ],
     low_noise: [
       row('any_down', { min_duration_seconds: 300, renotify_minutes: 360, storm_max: 5, storm_window_seconds: 3600 }),
       row('ssl_expiry', { threshold: 7 }),
       row('domain_expiry', { threshold: 14 }),
+      row('slo_burn_slow', { renotify_minutes: 360 }),
     ],
   }
   const allowed = new Set(conditionsFor(kind))

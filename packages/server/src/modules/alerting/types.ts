@@ -6,6 +6,10 @@ export const ALERT_CONDITIONS = [
   'ssl_expiry',
   'domain_expiry',
   'response_time_above',
+  'response_time_above_baseline',
+  'anomaly',
+  'slo_burn_fast',
+  'slo_burn_slow',
   'flapping',
   'probe_offline',
 ] as const
@@ -17,7 +21,16 @@ export const SAMPLED_CONDITIONS: ReadonlySet<AlertCondition> = new Set([
   'ssl_expiry',
   'domain_expiry',
   'response_time_above',
+  'response_time_above_baseline',
+  'anomaly',
+  'slo_burn_fast',
+  'slo_burn_slow',
 ])
+
+/** Sampled conditions judged against the monitor's 7-day latency history (hourly rollups). */
+export const BASELINE_CONDITIONS: ReadonlySet<AlertCondition> = new Set(['response_time_above_baseline', 'anomaly'])
+/** Sampled conditions judged against the monitor's SLO (multi-window burn rates). */
+export const BURN_CONDITIONS: ReadonlySet<AlertCondition> = new Set(['slo_burn_fast', 'slo_burn_slow'])
 
 /** The notification a decision is about. */
 export const MESSAGE_KINDS = ['opened', 'escalated', 'renotify', 'resolved', 'digest', 'test'] as const
@@ -52,7 +65,11 @@ export interface BusinessHours {
 }
 
 export interface RuleParams {
-  /** ms for response_time_above; days for ssl_expiry / domain_expiry; unused otherwise. */
+  /**
+   * ms for response_time_above; days for ssl_expiry / domain_expiry; the factor over the baseline
+   * for response_time_above_baseline; the z-score for anomaly; the burn rate for slo_burn_*;
+   * unused otherwise.
+   */
   threshold: number | null
   /** The condition must have held this long before the first notification. */
   min_duration_seconds: number
@@ -81,6 +98,10 @@ export const DEFAULT_THRESHOLD: Partial<Record<AlertCondition, number>> = {
   ssl_expiry: 14,
   domain_expiry: 30,
   response_time_above: 2000,
+  response_time_above_baseline: 2,
+  anomaly: 3,
+  slo_burn_fast: 14.4,
+  slo_burn_slow: 6,
 }
 
 export interface RuleSpec extends RuleParams {
@@ -88,9 +109,16 @@ export interface RuleSpec extends RuleParams {
   condition: AlertCondition
 }
 
-/** "Actual vs expected" for sampled conditions (latency 812 ms > 500 ms; expires in 5 days ≤ 14). */
+/**
+ * "Actual vs expected" for sampled conditions: latency 812 ms > 500 ms (`ms`); expires in 5 days
+ * ≤ 14 (`days`); z-score 4.2 > 3 (`z`); burn rate 16× ≥ 14.4× (`burn`).
+ */
 export interface Observation {
   actual: number
   expected: number
-  unit: 'ms' | 'days'
+  unit: 'ms' | 'days' | 'z' | 'burn'
+  /** Baseline and anomaly: the usual latency (ms) the current one is compared with. */
+  baseline_ms?: number
+  /** Anomaly: the latency (ms) whose z-score `actual` is. */
+  latency_ms?: number
 }

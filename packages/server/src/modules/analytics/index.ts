@@ -1,5 +1,6 @@
 export { analyticsPlugin } from './analytics.routes.js'
 export { type ListStats, listStats } from './list-stats.service.js'
+export { type AnomalyInput, anomaly, hourDistance, MIN_ANOMALY_SAMPLES } from './performance.js'
 export { BURN_ALERTS, type BurnWindow, burnAlerts, burnRate } from './slo.js'
 export { evaluateSlo } from './slo.service.js'
 export { computeUptime } from './uptime.service.js'

@@ -11,6 +11,9 @@ export interface AnomalyInput {
 
 export const MIN_ANOMALY_SAMPLES = 10
 
+/** Hours apart on the clock face (0–12), wrapping midnight: 23 h and 1 h are 2 apart. */
+export const hourDistance = (a: number, b: number): number => Math.min(Math.abs(a - b), 24 - Math.abs(a - b))
+
 /**
  * z = (current − mean) / population stddev; fewer than 10 samples → no verdict; stddev 0 → z 0.
  * Only slower than usual is an anomaly (z > threshold), as in the reference.

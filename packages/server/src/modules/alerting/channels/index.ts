@@ -13,6 +13,7 @@ import { slack } from './slack.channel.js'
 import { teams } from './teams.channel.js'
 import { telegram } from './telegram.channel.js'
 import { type AnyChannelDriver, type ChannelKind, erase } from './types.js'
+import { webPush } from './web-push.channel.js'
 import { webhook } from './webhook.channel.js'
 
 export {
@@ -25,10 +26,7 @@ export {
 } from './types.js'
 export { signWebhook } from './webhook.channel.js'
 
-/**
- * Every channel kind and its driver. Web Push is not here: it needs the `web-push` package (VAPID
- * signing and payload encryption), which is not installed.
- */
+/** Every channel kind and its driver. */
 export const CHANNEL_DRIVERS: Record<ChannelKind, AnyChannelDriver> = {
   email: erase(email),
   webhook: erase(webhook),
@@ -45,4 +43,5 @@ export const CHANNEL_DRIVERS: Record<ChannelKind, AnyChannelDriver> = {
   pushover: erase(pushover),
   matrix: erase(matrix),
   google_chat: erase(googleChat),
+  web_push: erase(webPush),
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { PushTarget, VapidKeys } from '../../push/index.js'
 import type { HttpReply, HttpRequest } from '../delivery/http.js'
 import type { MailEnvelope, SmtpOptions } from '../delivery/smtp.js'
 import type { AlertMessage } from '../message.js'
@@ -21,6 +22,7 @@ export const CHANNEL_KINDS = [
   'pushover',
   'matrix',
   'google_chat',
+  'web_push',
 ] as const
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]
 
@@ -37,11 +39,22 @@ export interface Outgoing {
   now: number
 }
 
-/** The I/O a driver may do: SSRF-checked HTTP and SMTP, nothing else. */
+/** The I/O a driver may do: SSRF-checked HTTP and SMTP, and the channel owner's push subscriptions. */
 export interface ChannelIO {
   http(req: HttpRequest): Promise<HttpReply>
   smtp(opts: Omit<SmtpOptions, 'allowLan' | 'helo'>, mail: MailEnvelope): Promise<string>
   version: string
+  push: PushIO
+}
+
+/** Web Push: the browsers of the channel's owner and the instance's VAPID keys. */
+export interface PushIO {
+  /** The owner's subscriptions; all of them when `ids` is empty. */
+  targets(ids: readonly string[]): Promise<PushTarget[]>
+  vapid(): Promise<VapidKeys>
+  /** The push service answered 404/410: the subscription is gone for good. */
+  gone(id: string): Promise<void>
+  sent(id: string): Promise<void>
 }
 
 /**

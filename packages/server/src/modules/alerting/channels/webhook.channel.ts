@@ -46,6 +46,7 @@ export function webhookBody(out: Outgoing): Record<string, unknown> {
     affected_probes: m.affected_probes,
     observation: m.observation,
     failing_conditions: m.failing,
+    changes: m.changes,
     http_status: m.http_status,
     error: m.error,
     timings: m.timings,

@@ -1,5 +1,6 @@
 import type { Deps } from '../../../core/deps.js'
 import type { AlertChannelRow } from '../../../storage/repositories/index.js'
+import { forgetSubscription, markSent, pushTargets, vapidKeys } from '../../push/index.js'
 import { openConfig } from '../channel-secrets.js'
 import { CHANNEL_DRIVERS, type ChannelIO, type ChannelKind } from '../channels/index.js'
 import type { AlertMessage } from '../message.js'
@@ -8,13 +9,19 @@ import { DeliveryError } from './errors.js'
 import { httpSend } from './http.js'
 import { sendMail } from './smtp.js'
 
-/** The only outbound I/O alerting does: SSRF-checked HTTP and SMTP. */
-export function channelIO(deps: Deps, allowLan: boolean): ChannelIO {
+/** The only outbound I/O alerting does: SSRF-checked HTTP and SMTP (push goes over the same HTTP). */
+export function channelIO(deps: Deps, allowLan: boolean, ownerId: string): ChannelIO {
   const helo = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).hostname : 'whatisup.localdomain'
   return {
     http: (req) => httpSend(req, { allowLan }),
     smtp: (o, mail) => sendMail({ ...o, helo, allowLan }, mail),
     version: deps.version,
+    push: {
+      targets: (ids) => pushTargets(deps, ownerId, ids),
+      vapid: () => vapidKeys(deps),
+      gone: (id) => forgetSubscription(deps, ownerId, id),
+      sent: (id) => markSent(deps, id),
+    },
   }
 }
 
@@ -49,6 +56,6 @@ export async function sendToChannel(
       dedupKey: keys.dedupKey,
       now: deps.clock.now(),
     },
-    channelIO(deps, allowLan),
+    channelIO(deps, allowLan, ch.owner_id),
   )
 }

@@ -8,7 +8,8 @@ export interface HttpRequest {
   url: string
   method?: 'POST' | 'PUT'
   headers?: Record<string, string>
-  body?: string
+  /** Text, or bytes (an encrypted Web Push payload). */
+  body?: string | Buffer
   timeoutMs?: number
 }
 
