@@ -23,15 +23,24 @@ const PAGES = {
   settings: { path: '/settings', ready: '[data-testid="settings-save"]' },
   'alert-channels': { path: '/alerts/channels', ready: '[data-testid="new-channel"]' },
   maintenance: { path: '/maintenance', ready: '[data-testid="maintenance-empty"]' },
+  groups: { path: '/groups', ready: '[data-testid="group-row"]' },
+  'group-detail': { path: '/groups/:group', ready: '[data-testid="group-title"]' },
 } as const
-const ids = { monitor: '', incident: '' }
+const ids = { monitor: '', incident: '', group: '' }
 
 beforeAll(async () => {
   target = await startTarget()
   server = await startServer()
   browser = await launchBrowser()
   const api = await adminApi(server)
-  const web = await api.createMonitor({ name: 'Storefront', url: target.url, interval_seconds: 10 })
+  const group = await api.request<{ id: string }>('POST', '/groups', { name: 'Checkout' })
+  const web = await api.createMonitor({
+    name: 'Storefront',
+    url: target.url,
+    interval_seconds: 10,
+    group_id: group.id,
+    tags: ['env:prod', 'critical'],
+  })
   const manual = await api.manualMonitor('Payments provider', 'down')
   await api.manualMonitor('Search', 'up')
   // The HTTP monitor has results (chart, per-probe table) once the embedded probe checked it.
@@ -44,6 +53,7 @@ beforeAll(async () => {
   if (!incidents[0]) throw new Error('the down manual monitor opened no incident')
   ids.monitor = web.id
   ids.incident = incidents[0].id
+  ids.group = group.id
 })
 afterAll(async () => {
   await browser?.close()
@@ -133,7 +143,9 @@ describe.each(['light', 'dark'] as const)(
 
     it.each(Object.keys(PAGES) as (keyof typeof PAGES)[])('%s', async (name) => {
       const { path, ready } = PAGES[name]
-      await page.goto(`${server.baseUrl}${path.replace(':monitor', ids.monitor).replace(':incident', ids.incident)}`)
+      await page.goto(
+        `${server.baseUrl}${path.replace(':monitor', ids.monitor).replace(':incident', ids.incident).replace(':group', ids.group)}`,
+      )
       await settle(page, ready)
       expect(await scanAndShoot(name)).toEqual([])
     })
