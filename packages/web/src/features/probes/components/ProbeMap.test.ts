@@ -54,7 +54,7 @@ afterEach(() => {
 const mountMap = (props: { tileUrl: string; attribution?: string; tileTimeoutMs?: number }) =>
   mount(ProbeMap, { props: { probes: PROBES, ...props }, global: { plugins: [i18n] }, attachTo: document.body })
 
-const until = async (check: () => boolean, ms = 3000) => {
+const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms
   while (!check() && Date.now() < end) {
     await flushPromises()
@@ -62,7 +62,8 @@ const until = async (check: () => boolean, ms = 3000) => {
   }
 }
 
-describe('ProbeMap', () => {
+// Leaflet is imported on first use: slow on a loaded machine, hence the longer timeout.
+describe('ProbeMap', { timeout: 20_000 }, () => {
   it('without a tile URL lists the probes with their health and never loads Leaflet', async () => {
     const w = mountMap({ tileUrl: '' })
     await flushPromises()
