@@ -4,11 +4,12 @@
  *
  *   npm run bench:probe -- [--runs=http:1000,http:10000,https:2000,https:10000] [--interval=20]
  *                          [--warmup=60] [--sample=120] [--target=auto|nginx|node]
- *                          [--out=bench/results/probe.json] [--profile=DIR]
+ *                          [--out=bench/results/probe.json] [--profile=DIR] [--server-root=DIR]
  *
  * Prints a table and writes the JSON. `--profile=DIR` CPU-profiles the probe over the sample
  * window (slower: use it for a separate run, not for the reported numbers); summarise the file
- * with `profile-top.ts`.
+ * with `profile-top.ts`. `--server-root=DIR` runs the server from another checkout (see
+ * `startServer`); the probe always runs from this one.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -86,7 +87,12 @@ async function benchRun(scheme: 'http' | 'https', monitors: number): Promise<Run
   const port = await freePort()
   const targetDir = mkdtempSync(join(tmpdir(), 'wiu-bench-target-'))
   const target = useNginx ? startNginx(targetDir, port, certs?.valid) : startNodeTarget(port, certs?.valid)
-  const server = await startServer()
+  const server = await startServer(args['server-root'] ? resolve(args['server-root']) : undefined).catch(
+    async (error: unknown) => {
+      await target.stop()
+      throw error
+    },
+  )
   let probe: ProbeProc | undefined
   try {
     if (!certs) await waitForPort(`http://127.0.0.1:${port}/`)

@@ -116,12 +116,16 @@ export interface ServerProc extends Proc {
   dataDir: string
 }
 
-/** The real server (`packages/server/src/main.ts`) on a fresh SQLite data dir, embedded probe off. */
-export async function startServer(): Promise<ServerProc> {
+/**
+ * The real server (`packages/server/src/main.ts`) on a fresh SQLite data dir, embedded probe off.
+ * `root` is the checkout it runs from: the repository itself, or another one (a clean export of a
+ * commit, with its own `node_modules`) when the working tree's server is mid-change.
+ */
+export async function startServer(root = ROOT): Promise<ServerProc> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wiu-bench-server-'))
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-    cwd: ROOT,
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -135,8 +139,12 @@ export async function startServer(): Promise<ServerProc> {
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const baseUrl = `http://127.0.0.1:${port}`
-  await waitForPort(`${baseUrl}/api/health`, 90_000)
   const proc = started(child)
+  // Start-up compiles the server's sources (tsx): minutes on a loaded machine with a cold cache.
+  await waitForPort(`${baseUrl}/api/health`, 300_000).catch(async (error: unknown) => {
+    await proc.stop()
+    throw error
+  })
   return {
     ...proc,
     baseUrl,
@@ -217,10 +225,11 @@ export function startProbe(opts: {
       return new Promise((resolve, reject) => {
         // Asked again each second: a signal during the agent's start-up is ignored.
         const again = setInterval(() => child.kill('SIGUSR2'), 1000)
+        // A probe starved of CPU (loaded machine, profiler on) can take a while to get to the signal.
         const timer = setTimeout(() => {
           clearInterval(again)
-          reject(new Error('no stats from the probe within 10 s'))
-        }, 10_000)
+          reject(new Error('no stats from the probe within 30 s'))
+        }, 30_000)
         waiting.push((s) => {
           clearTimeout(timer)
           clearInterval(again)

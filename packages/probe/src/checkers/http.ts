@@ -7,6 +7,7 @@ import { exchange, type HopResponse } from './http-exchange.js'
 import { compileSchema, type SchemaCheck, schemaOutcome } from './json-schema.js'
 import { type Outcome, runCheck } from './run.js'
 import { days } from './tls-info.js'
+import { TlsSessionCache } from './tls-sessions.js'
 import { errorMessage, PhaseError, type Trace } from './trace.js'
 import type { CheckContext, Checker, ProbeMonitor } from './types.js'
 
@@ -19,6 +20,11 @@ const HTTP_ALPN = ['http/1.1']
 export interface HttpCheckerOptions {
   /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
   extraCa?: readonly string[]
+  /**
+   * HTTPS resumes TLS sessions per target between full handshakes (see {@link TlsSessionCache});
+   * `false` makes every check a full handshake.
+   */
+  tlsSessions?: boolean
 }
 
 /** Everything about a monitor that does not change between its checks: built once per monitor. */
@@ -43,6 +49,7 @@ export function createHttpChecker(options: HttpCheckerOptions = {}): Checker<'ht
   // `ca` replaces the trust store, so the bundled roots are kept alongside the extra ones.
   const ca = options.extraCa?.length ? [...rootCertificates, ...options.extraCa] : undefined
   const secureContext = createSecureContext(ca ? { ca } : {})
+  const sessions = options.tlsSessions === false ? undefined : new TlsSessionCache()
   const conditionsOf = conditionCompiler('http', httpConditionSpecs)
   const prepare = perMonitor((m: ProbeMonitor<'http'>): Prepared => {
     const conditions = conditionsOf(m)
@@ -52,7 +59,7 @@ export function createHttpChecker(options: HttpCheckerOptions = {}): Checker<'ht
       headers: requestHeaders(m),
       keepBody: conditions.uses.has('BODY') || m.json_schema !== null,
       keepHeaders: conditions.uses.has('HEADERS'),
-      tls: tlsOptions(m, ca, secureContext),
+      tls: tlsOptions(m, ca, secureContext, sessions),
     }
     if (m.json_schema !== null) prepared.schema = compileSchema(m.json_schema)
     return prepared
@@ -69,6 +76,7 @@ function tlsOptions(
   m: ProbeMonitor<'http'>,
   ca: string[] | undefined,
   shared: SecureContext,
+  sessions: TlsSessionCache | undefined,
 ): Omit<ConnectOptions, 'policy'> | PhaseError {
   let secureContext = shared
   if (m.client_cert) {
@@ -79,7 +87,7 @@ function tlsOptions(
       return new PhaseError('config', `client certificate unusable: ${errorMessage(e)}`)
     }
   }
-  return { secureContext, alpn: HTTP_ALPN, ignoreTlsErrors: m.ignore_tls_errors, pinSha256: m.ssl_pin_sha256 }
+  return { secureContext, alpn: HTTP_ALPN, ignoreTlsErrors: m.ignore_tls_errors, pinSha256: m.ssl_pin_sha256, sessions }
 }
 
 async function check(ctx: CheckContext<'http'>, p: Prepared, trace: Trace): Promise<Outcome> {

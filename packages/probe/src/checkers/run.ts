@@ -36,7 +36,7 @@ const DETAILS_MAX = 16_384
  * @example
  * run: (ctx) => runCheck(ctx, conditionsOf(ctx.monitor), async (trace) => ({ details: { … } }))
  */
-export async function runCheck<K extends ProbeKind>(
+export function runCheck<K extends ProbeKind>(
   ctx: CheckContext<K>,
   conditions: CompiledConditions,
   work: (trace: Trace) => Promise<Outcome>,
@@ -46,27 +46,37 @@ export async function runCheck<K extends ProbeKind>(
   const scope = new CheckScope()
   const trace: Trace = { phase: 'dns', timings: {}, redirects: 0, url: '', clock: ctx.clock, scope }
   const seconds = ctx.monitor.timeout_seconds
-  let timer: ReturnType<typeof ctx.clock.setTimeout> | undefined
-  const deadline = new Promise<Outcome>((resolve) => {
-    timer = ctx.clock.setTimeout(() => {
+  // One promise settled by whichever comes first, the work or the deadline: no race of promises.
+  return new Promise<CheckResult>((resolve, reject) => {
+    let settled = false
+    const finish = (outcome: Outcome) => {
+      if (settled) return
+      settled = true
+      ctx.clock.clearTimeout(timer)
+      // Closes whatever socket is still open: the check is over either way.
+      scope.abort()
+      try {
+        const result = toResult(ctx, conditions, trace, outcome, now() - started)
+        decorate?.(result, trace)
+        resolve(result)
+      } catch (e) {
+        reject(e)
+      }
+    }
+    const timer = ctx.clock.setTimeout(() => {
       const message = `no complete answer within ${seconds}s (stalled in ${trace.phase})`
-      resolve(trace.atDeadline?.() ?? { failure: new PhaseError('timeout', message) })
+      finish(trace.atDeadline?.() ?? { failure: new PhaseError('timeout', message) })
     }, seconds * 1000)
+    let attempt: Promise<Outcome>
+    try {
+      attempt = work(trace)
+    } catch (e) {
+      attempt = Promise.reject(e)
+    }
+    attempt.then(finish, (e: unknown) =>
+      finish({ failure: e instanceof PhaseError ? e : new PhaseError('request', errorMessage(e)) }),
+    )
   })
-  const attempt = work(trace).catch(
-    (e: unknown): Outcome => ({ failure: e instanceof PhaseError ? e : new PhaseError('request', errorMessage(e)) }),
-  )
-  let outcome: Outcome
-  try {
-    outcome = await Promise.race([attempt, deadline])
-  } finally {
-    if (timer) ctx.clock.clearTimeout(timer)
-    // Closes whatever socket is still open: the check is over either way.
-    scope.abort()
-  }
-  const result = toResult(ctx, conditions, trace, outcome, now() - started)
-  decorate?.(result, trace)
-  return result
 }
 
 function toResult<K extends ProbeKind>(
@@ -101,7 +111,9 @@ function toResult<K extends ProbeKind>(
   if (trace.tls) result.tls = trace.tls
   if (trace.remoteAddress) result.remote_address = trace.remoteAddress.slice(0, 64)
   if (verdict.outcomes.length > 0) result.conditions = verdict.outcomes
-  const details = trace.cert ? { ...outcome.details, tls_chain: chainDetails(trace.cert, wallNow) } : outcome.details
+  const details = trace.cert
+    ? { ...outcome.details, tls_chain: chainDetails(trace.cert, wallNow, trace.certReadAt) }
+    : outcome.details
   if (details) result.details = bounded(details)
   return result
 }

@@ -79,8 +79,11 @@ function chainFacts(leaf: DetailedPeerCertificate, authorized: boolean, host: st
 export const days = (validTo: number, nowEpochMs: number): number =>
   Math.trunc(((validTo - nowEpochMs) / DAY_MS) * 100) / 100
 
-/** `details.tls_chain`, the same shape for every kind that speaks TLS. */
-export function chainDetails(cert: CertFacts, nowEpochMs: number): Record<string, unknown> {
+/**
+ * `details.tls_chain`, the same shape for every kind that speaks TLS. `readAt`: the handshake was
+ * a resumed session, whose certificate facts were read by the full handshake at that epoch ms.
+ */
+export function chainDetails(cert: CertFacts, nowEpochMs: number, readAt?: number): Record<string, unknown> {
   const d: Record<string, unknown> = {
     length: cert.chainLength,
     shortest_valid_to: cert.shortestValidTo,
@@ -89,6 +92,10 @@ export function chainDetails(cert: CertFacts, nowEpochMs: number): Record<string
     hostname_mismatch: cert.hostnameMismatch,
   }
   if (cert.shortestSubject) d.shortest_subject = cert.shortestSubject
+  if (readAt !== undefined) {
+    d.session_resumed = true
+    d.certificate_read_at = readAt
+  }
   return d
 }
 

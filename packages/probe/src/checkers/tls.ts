@@ -8,7 +8,7 @@ import {
 } from 'node:tls'
 import type { TlsInfo } from '@whatisup/shared'
 import type { ConnectOptions, Target } from './connect.js'
-import { type CertFacts, readTls } from './tls-info.js'
+import { type CertFacts, days, readTls } from './tls-info.js'
 import { addTiming, errorMessage, guard, now, PhaseError, type Trace } from './trace.js'
 
 /**
@@ -16,10 +16,17 @@ import { addTiming, errorMessage, guard, now, PhaseError, type Trace } from './t
  * the certificate BEFORE the caller writes a byte: a pinned certificate must match, and unless
  * `ignoreTlsErrors` the chain must verify for `target.host`. Facts land in `trace.tls`/`trace.cert`
  * either way, so a failure still reports what was presented.
+ *
+ * With `options.sessions`, a session kept from an earlier full handshake to the same target is
+ * offered: the handshake is still made and timed, but resumed, and the certificate facts (which a
+ * resumed session does not present) are those that full handshake read and verified.
  */
 export function upgradeTls(raw: Socket, target: Target, options: ConnectOptions, trace: Trace): Promise<TLSSocket> {
   trace.phase = 'tls'
   const started = now()
+  const sessions = options.sessions
+  const key = sessions?.keyOf(target.host, target.port, options.alpn, options.secureContext)
+  const offered = key === undefined ? undefined : sessions?.offer(key, trace.clock.now())
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       socket: raw,
@@ -30,18 +37,50 @@ export function upgradeTls(raw: Socket, target: Target, options: ConnectOptions,
       rejectUnauthorized: false,
       ...(options.alpn ? { ALPNProtocols: options.alpn } : {}),
       secureContext: options.secureContext,
+      ...(offered ? { session: offered.session } : {}),
     })
     guard(socket)
     trace.scope.onAbort(() => socket.destroy())
+    // TLS 1.2 hands the session over during the handshake, TLS 1.3 (tickets) just after it.
+    let ticket: Buffer | undefined
+    let keep: ((session: Buffer) => void) | undefined
+    if (key !== undefined && !offered) {
+      socket.once('session', (session: Buffer) => {
+        if (keep) keep(session)
+        else ticket = session
+      })
+    }
     socket.once('secureConnect', () => {
       addTiming(trace, 'tls_ms', now() - started)
-      const facts = readTls(socket, target.host, trace.clock.now())
+      const at = trace.clock.now()
+      const resumed = offered !== undefined && socket.isSessionReused()
+      let facts: { info: TlsInfo; cert: CertFacts } | undefined
+      if (resumed) {
+        facts = { info: { ...offered.info, days_remaining: days(offered.info.valid_to, at) }, cert: offered.cert }
+        trace.certReadAt = offered.readAt
+      } else {
+        // Declined (expired ticket, restarted server): offered no more until a full handshake keeps a new one.
+        if (offered && key !== undefined) sessions?.forget(key)
+        facts = readTls(socket, target.host, at)
+      }
       if (facts) {
         trace.tls = facts.info
         trace.cert = facts.cert
       }
-      const problem = certificateProblem(socket, target.host, options, facts)
-      if (!problem) return resolve(socket)
+      const verdict = resumed
+        ? { authorized: offered.info.authorized, error: offered.info.authorization_error ?? '' }
+        : { authorized: socket.authorized, error: String(socket.authorizationError) }
+      const problem = certificateProblem(verdict, target.host, options, facts)
+      if (!problem) {
+        if (sessions && key !== undefined && facts && !resumed) {
+          const kept = facts
+          keep = (session) => sessions.store(key, session, kept.info, kept.cert, at)
+          if (ticket) keep(ticket)
+          else if (offered) socket.once('session', keep)
+        }
+        return resolve(socket)
+      }
+      if (resumed && key !== undefined) sessions?.forget(key)
       socket.destroy()
       reject(new PhaseError('tls', problem))
     })
@@ -50,7 +89,7 @@ export function upgradeTls(raw: Socket, target: Target, options: ConnectOptions,
 }
 
 function certificateProblem(
-  socket: TLSSocket,
+  verdict: { authorized: boolean; error: string },
   host: string,
   options: ConnectOptions,
   facts: { info: TlsInfo; cert: CertFacts } | undefined,
@@ -60,8 +99,8 @@ function certificateProblem(
     const presented = facts?.cert.sha256 || 'unknown'
     if (presented !== pin) return `certificate pin mismatch: the leaf's SHA-256 is ${presented}, expected ${pin}`
   }
-  if (socket.authorized || options.ignoreTlsErrors) return undefined
-  return verificationMessage(String(socket.authorizationError), host, facts)
+  if (verdict.authorized || options.ignoreTlsErrors) return undefined
+  return verificationMessage(verdict.error, host, facts)
 }
 
 /**

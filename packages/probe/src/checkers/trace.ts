@@ -23,6 +23,11 @@ export interface Trace {
   tls?: TlsInfo
   /** What {@link TlsInfo} cannot carry: the chain's shortest expiry, self-signed, host mismatch. */
   cert?: CertFacts
+  /**
+   * Set when the handshake resumed a session: `tls`/`cert` are then the facts of the full
+   * handshake made at this epoch ms, which a resumed session does not present again.
+   */
+  certReadAt?: number
   remoteAddress?: string
   redirects: number
   url: string
