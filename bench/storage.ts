@@ -160,6 +160,7 @@ async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
       headers: auth,
       payload: { name: `bench-probe-${i}`, network_type: net },
     })
+    if (r.statusCode !== 201) throw new Error(`register probe: ${r.statusCode} ${r.body.slice(0, 300)}`)
     const body = r.json() as { id: string; api_key: string }
     probes.push({ id: body.id, key: body.api_key, net })
   }
@@ -175,6 +176,7 @@ async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
         interval_seconds: 60,
       },
     })
+    if (r.statusCode !== 201) throw new Error(`create monitor: ${r.statusCode} ${r.body.slice(0, 300)}`)
     monitors.push({ id: (r.json() as { id: string }).id, base: 20 + (i % 17) * 15 })
   }
   return {
@@ -376,7 +378,14 @@ async function measureIngestion(
   s: Store,
   count: number,
   path: 'full' | 'storage',
-): Promise<{ resultsPerSecond: number; results: number; seconds: number; storageSeconds: number }> {
+): Promise<{
+  resultsPerSecond: number
+  results: number
+  seconds: number
+  storageSeconds: number
+  cpuSeconds: number
+  resultsPerCpuSecond: number
+}> {
   const probes = await Promise.all(s.probes.map((p) => s.deps.repos.probes.findById(p.id)))
   const perProbe = Math.ceil(count / probes.length)
   const base = s.clock.now()
@@ -431,6 +440,7 @@ async function measureIngestion(
     }
   }
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   let done = 0
   await Promise.all(
     queues.map(async (q) => {
@@ -467,8 +477,13 @@ async function measureIngestion(
     }),
   )
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   repo.ingest = original
   return {
+    // This process's CPU time (the server's half: PostgreSQL's own work is in its processes).
+    cpuSeconds: round(cpuSeconds),
+    resultsPerCpuSecond: Math.round(done / cpuSeconds),
     storageSeconds: round(storageMs / 1000),
     resultsPerSecond: Math.round(done / seconds),
     results: done,
@@ -530,11 +545,11 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
       const loadBefore = loadavg()[0]
       const ingestStorage = await measureIngestion(s, INGEST, 'storage')
       console.log(
-        `  ingestion, storage path (raw + rollups, batches of ${BATCH})   ${ingestStorage.resultsPerSecond} results/s (${ingestStorage.results} in ${ingestStorage.seconds} s)`,
+        `  ingestion, storage path (raw + rollups, batches of ${BATCH})   ${ingestStorage.resultsPerSecond} results/s (${ingestStorage.results} in ${ingestStorage.seconds} s; ${ingestStorage.resultsPerCpuSecond}/s of server CPU)`,
       )
       const ingest = await measureIngestion(s, INGEST, 'full')
       console.log(
-        `  ingestion, full path (+ assignment, incident evaluation)  ${ingest.resultsPerSecond} results/s (${ingest.results} in ${ingest.seconds} s, of which storage ${ingest.storageSeconds} s)`,
+        `  ingestion, full path (+ assignment, incident evaluation)  ${ingest.resultsPerSecond} results/s (${ingest.results} in ${ingest.seconds} s, of which storage ${ingest.storageSeconds} s; ${ingest.resultsPerCpuSecond}/s of server CPU)`,
       )
       const sz = await sizes(s, stored + ingest.results + ingestStorage.results)
       console.log(

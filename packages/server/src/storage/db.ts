@@ -67,6 +67,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     sqlite.pragma('busy_timeout = 5000')
     // Ingestion touches the newest leaf page of every series: keep those in cache (64 MiB).
     sqlite.pragma('cache_size = -65536')
+    // Each ingestion batch dirties a few hundred pages (the newest page of every series it
+    // touches): checkpointing every 1000 WAL pages (the default) copied the same hot pages back
+    // to the database every other batch. Every 8192 pages (32 MiB) they are copied once for many
+    // batches; the WAL file is truncated back to 64 MiB at most after a checkpoint.
+    sqlite.pragma('wal_autocheckpoint = 8192')
+    sqlite.pragma('journal_size_limit = 67108864')
     sqlite.pragma('temp_store = MEMORY')
     // Rollup upserts merge histograms in SQL ("upserts that add"), so ingestion reads nothing back.
     sqlite.function('wiu_hist_merge', { deterministic: true }, (a: unknown, b: unknown) =>

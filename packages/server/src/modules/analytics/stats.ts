@@ -99,6 +99,40 @@ export function phaseAverages(a: RollupAcc): Record<'dns' | 'connect' | 'tls' | 
   return { dns: avg(0), connect: avg(1), tls: avg(2), ttfb: avg(3), transfer: avg(4) }
 }
 
+/**
+ * `latencyStats` of one row without a histogram (avg, min, max; percentiles null), computed from
+ * the row's sums without a dense accumulator: the per-point path of chart series.
+ */
+export function rowLatency(r: RollupLike): LatencyStats {
+  const n = r.up + r.degraded
+  if (n === 0) return latencyStats(EMPTY)
+  const mean = r.lat_sum / 10 / n
+  return {
+    count: n,
+    avg_ms: round(mean, 1),
+    min_ms: ms(r.lat_min),
+    max_ms: ms(r.lat_max),
+    p50_ms: null,
+    p95_ms: null,
+    p99_ms: null,
+    stddev_ms: round(Math.sqrt(Math.max(0, r.lat_sq / n - mean * mean)), 2),
+  }
+}
+const EMPTY = newAcc()
+
+/** `phaseAverages` of one row, from its sums. */
+export function rowPhases(r: RollupLike): ReturnType<typeof phaseAverages> {
+  if (r.ph_n === 0) return null
+  const avg = (v: number) => round(v / 10 / r.ph_n, 2)
+  return {
+    dns: avg(r.ph_dns),
+    connect: avg(r.ph_connect),
+    tls: avg(r.ph_tls),
+    ttfb: avg(r.ph_ttfb),
+    transfer: avg(r.ph_transfer),
+  }
+}
+
 // ── Consensus uptime ────────────────────────────────────────────────────────────────────────
 
 /** Minutes that count for availability: maintenance and minutes without data are excluded. */

@@ -4,10 +4,10 @@ import type { Deps } from '../../core/deps.js'
 import type { MonitorRow } from '../../storage/repositories/index.js'
 import type { SumRow } from '../../storage/repositories/rollups.repository.js'
 import { cover, DAY_MS, HOUR_MS, MINUTE_MS, TIER_RETENTION_MS, type Tier } from '../../storage/timeseries/buckets.js'
-import { type MinuteCounts, newAcc, newCounts } from '../../storage/timeseries/rollup.js'
+import { type MinuteCounts, newCounts } from '../../storage/timeseries/rollup.js'
 import type { UptimeDto, WindowQueryIn } from './analytics.schemas.js'
 import { monitorKeys, resolveWindow, visibleMonitor } from './context.js'
-import { consensusUptime, latencyStats, mergeRows, minutesPerCheck, phaseAverages, round } from './stats.js'
+import { consensusUptime, latencyStats, mergeRows, minutesPerCheck, round, rowLatency, rowPhases } from './stats.js'
 
 /**
  * Consensus uptime and latency over any window, read from rollups only: whole days from the day
@@ -176,27 +176,28 @@ export async function getSeries(
     .sort((x, y) => x.bucket - y.bucket)
     .map((r) => {
       const bucket = r.bucket
-      const acc = mergeRows([r], newAcc())
-      const lat = latencyStats(acc)
+      // One summed row per bucket: its statistics come straight from the sums (a dense histogram
+      // only when percentiles were asked for), so a 720-point chart allocates no accumulators.
+      const lat = r.hist && r.hist.length > 0 ? latencyStats(mergeRows([r])) : rowLatency(r)
       const views = { internal: newCounts(), external: newCounts() }
       for (const c of consBy.get(bucket) ?? []) Object.assign(c.net === 1 ? views.internal : views.external, pick(c))
       const u = consensusUptime(views, 3)
       // One probe's own view: its share of available checks (no consensus across probes).
-      const checked = acc.up + acc.degraded + acc.down
-      const perProbe = checked === 0 ? null : round(((acc.up + acc.degraded) / checked) * 100, 3)
+      const checked = r.up + r.degraded + r.down
+      const perProbe = checked === 0 ? null : round(((r.up + r.degraded) / checked) * 100, 3)
       return {
         t: iso(bucket * MINUTE_MS),
-        checks: acc.n,
-        up: acc.up,
-        degraded: acc.degraded,
-        down: acc.down,
-        maintenance: acc.maint,
+        checks: r.n,
+        up: r.up,
+        degraded: r.degraded,
+        down: r.down,
+        maintenance: r.maint,
         uptime_percent: q.probe_id !== undefined ? perProbe : u.headline_view === null ? null : u.uptime_percent,
         avg_ms: lat.avg_ms,
         min_ms: lat.min_ms,
         max_ms: lat.max_ms,
         p95_ms: lat.p95_ms,
-        phases: phaseAverages(acc),
+        phases: rowPhases(r),
       }
     })
   return { monitor_id: m.id, step, from: iso(a), to: iso(b), points }

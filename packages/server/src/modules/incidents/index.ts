@@ -1,4 +1,4 @@
-export { evaluateMonitor, monitorSettings } from './evaluate.service.js'
+export { evaluateMonitor, evaluateMonitors, monitorSettings } from './evaluate.service.js'
 export { incidentGroupRoutes, incidentRoutes } from './incidents.routes.js'
 export { startIncidentJobs } from './jobs.js'
 export { releaseSuppressed } from './lifecycle.js'

@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js'
 import type { ProbeRow } from '../../storage/repositories/index.js'
 import type { IngestItem } from '../../storage/repositories/results.repository.js'
 import { STATUS_CODE } from '../../storage/timeseries/codec.js'
-import { evaluateMonitor } from '../incidents/index.js'
+import { evaluateMonitors } from '../incidents/index.js'
 import { isAssigned } from '../probes/probes.service.js'
 import { type DetailMemory, decideDetail } from './detail-policy.js'
 import { maintenanceFlagger } from './maintenance.js'
@@ -68,10 +68,11 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
     if (list) list.push(r)
     else byMonitor.set(r.monitor_id, [r])
   }
-  for (const [id, results] of byMonitor) {
-    const m = monitors.get(id)
-    if (m) await evaluateMonitor(deps, m, probe.id, results)
-  }
+  await evaluateMonitors(
+    deps,
+    probe.id,
+    [...byMonitor].map(([id, results]) => ({ monitor: monitors.get(id)!, results })),
+  )
   deps.events.emit('ResultsRecorded', { probeId: probe.id, count: kept.length, monitorIds: [...byMonitor.keys()] })
   return { accepted: kept.length, duplicate: false }
 }

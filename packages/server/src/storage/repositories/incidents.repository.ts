@@ -33,6 +33,21 @@ export class IncidentsRepository {
       .executeTakeFirst()
   }
 
+  /** The open incident of each of these monitors that has one (one query for a batch). */
+  async findOpenFor(monitorIds: readonly string[]): Promise<Map<string, IncidentRow>> {
+    const out = new Map<string, IncidentRow>()
+    for (let i = 0; i < monitorIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('monitor_id', 'in', monitorIds.slice(i, i + 500))
+        .where('resolved_at', 'is', null)
+        .execute()
+      for (const r of rows) out.set(r.monitor_id, r)
+    }
+    return out
+  }
+
   findById(id: string): Promise<IncidentRow | undefined> {
     return this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst()
   }
