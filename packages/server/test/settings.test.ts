@@ -103,6 +103,15 @@ describe('instance settings', () => {
     })
   })
 
+  it('picks up a tile URL another replica stored within a minute', async () => {
+    await t.deps.repos.settings.set('instance.map_tile_url', 'https://tiles.other.example/{z}/{x}/{y}.png')
+    expect((await get(root)).headers['content-security-policy']).not.toContain('tiles.other.example')
+    t.clock.advance(61_000)
+    expect((await get(root)).headers['content-security-policy']).toContain(
+      "img-src 'self' data: https://tiles.other.example",
+    )
+  })
+
   it('an empty tile URL turns the map off and drops the host from the CSP', async () => {
     const res = await patch(root, { map_tile_url: '' })
     expect(res.json().map_tile_url).toBe('')
