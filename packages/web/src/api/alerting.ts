@@ -9,6 +9,10 @@ export const ALERT_CONDITIONS = [
   'ssl_expiry',
   'domain_expiry',
   'response_time_above',
+  'response_time_above_baseline',
+  'anomaly',
+  'slo_burn_fast',
+  'slo_burn_slow',
   'flapping',
   'probe_offline',
 ] as const
@@ -30,6 +34,7 @@ export const CHANNEL_KINDS = [
   'pushover',
   'matrix',
   'google_chat',
+  'web_push',
 ] as const
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]
 
@@ -52,6 +57,7 @@ export interface RuleParams {
 
 export type RuleTarget =
   | { kind: 'monitor'; monitor_id: string }
+  | { kind: 'group'; group_id: string }
   | { kind: 'tag'; tags: string[] }
   | { kind: 'all' }
   | { kind: 'probes' }
