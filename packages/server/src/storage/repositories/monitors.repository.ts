@@ -70,10 +70,7 @@ export class MonitorsRepository {
    * monitor_tags(tag_id, monitor_id), so the count and the page stay cheap at 10,000 monitors.
    */
   async list(ctx: RequestContext, f: MonitorListFilter): Promise<{ rows: MonitorWithState[]; total: number }> {
-    let q = this.db
-      .selectFrom('monitors')
-      .leftJoin('monitor_state', 'monitor_state.monitor_id', 'monitors.id')
-      .where(visibleTo(ctx))
+    let q = this.db.selectFrom('monitors').where(visibleTo(ctx))
     if (f.enabled !== undefined) q = q.where('monitors.enabled', '=', f.enabled ? 1 : 0)
     if (f.q) {
       // Wildcards are dropped rather than escaped: ESCAPE syntax differs between the dialects.
@@ -92,24 +89,27 @@ export class MonitorsRepository {
       const states = f.status.filter((s) => s !== 'paused')
       const paused = f.status.includes('paused')
       q = q.where((eb) => {
-        const live = eb.and([
-          eb('monitors.enabled', '=', 1),
-          eb(eb.fn.coalesce('monitor_state.status', eb.val('unknown')), 'in', states.length > 0 ? states : ['']),
-        ])
+        // A monitor without a state row yet is unknown.
+        const state = eb.fn.coalesce(
+          eb
+            .selectFrom('monitor_state')
+            .select('monitor_state.status')
+            .whereRef('monitor_state.monitor_id', '=', 'monitors.id'),
+          eb.val('unknown'),
+        )
+        const live = eb.and([eb('monitors.enabled', '=', 1), eb(state, 'in', states.length > 0 ? states : [''])])
         return paused ? eb.or([eb('monitors.enabled', '=', 0), live]) : live
       })
     }
+    // Driven from the tag side (ix_monitor_tags_tag): a monitor only carries its owner's tags.
     for (const t of f.tags ?? []) {
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('monitor_tags')
-            .innerJoin('tags', 'tags.id', 'monitor_tags.tag_id')
-            .select('monitor_tags.tag_id')
-            .whereRef('monitor_tags.monitor_id', '=', 'monitors.id')
-            .where('tags.owner_id', '=', (eb) => eb.ref('monitors.owner_id'))
-            .where('tags.key', '=', t.key)
-            .where('tags.value', '=', t.value),
-        ),
+      q = q.where('monitors.id', 'in', (eb) =>
+        eb
+          .selectFrom('monitor_tags')
+          .innerJoin('tags', 'tags.id', 'monitor_tags.tag_id')
+          .select('monitor_tags.monitor_id')
+          .where('tags.key', '=', t.key)
+          .where('tags.value', '=', t.value),
       )
     }
     const [countRow, ids] = await Promise.all([
