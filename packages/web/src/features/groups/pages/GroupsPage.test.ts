@@ -1,11 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import type { Monitor, MonitorGroup, Tag } from '@whatisup/shared'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n, setLocale } from '../../../i18n'
 import { fakeApi, json } from '../../incidents/test/fake-api'
+import { loadTagRules } from '../tagRules'
 import GroupPage from './GroupPage.vue'
 import GroupsPage from './GroupsPage.vue'
 
@@ -47,6 +48,8 @@ async function mountAt(path: string) {
 const posts = (calls: { key: string; body: unknown }[], key: string) =>
   calls.filter((c) => c.key === key).map((c) => c.body)
 
+// The tag rules load lazily in the app; loaded up front here, checks take microtasks, not an import.
+beforeAll(() => loadTagRules())
 beforeEach(() => {
   setActivePinia(createPinia())
   setLocale('en', false)

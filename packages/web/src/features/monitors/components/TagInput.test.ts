@@ -1,9 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import type { MonitorGroup } from '@whatisup/shared'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, ref } from 'vue'
 import { i18n, setLocale } from '../../../i18n'
+import { loadTagRules } from '../../groups/tagRules'
 import { fakeApi } from '../../incidents/test/fake-api'
 import { emptyForm } from '../form'
 import MonitorForm from './MonitorForm.vue'
@@ -29,6 +30,8 @@ function describedError(el: Element): string | undefined {
     ?.textContent?.trim()
 }
 
+// The tag rules load lazily in the app; loaded up front here, checks take microtasks, not an import.
+beforeAll(() => loadTagRules())
 beforeEach(() => {
   setActivePinia(createPinia())
   setLocale('en', false)

@@ -1,11 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import type { Monitor } from '@whatisup/shared'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n, setLocale } from '../../../i18n'
 import { useRealtimeStore } from '../../../stores/realtime'
+import { loadTagRules } from '../../groups/tagRules'
 import { fakeApi, json } from '../../incidents/test/fake-api'
 import { STORAGE_KEY } from '../composables/listState'
 import MonitorListPage from './MonitorListPage.vue'
@@ -96,6 +97,8 @@ async function settle(): Promise<void> {
 const names = (w: { findAll(s: string): { text(): string }[] }) =>
   w.findAll('[data-testid="monitor-name"]').map((n) => n.text())
 
+// The tag rules load lazily in the app; loaded up front here, checks take microtasks, not an import.
+beforeAll(() => loadTagRules())
 beforeEach(() => {
   setActivePinia(createPinia())
   setLocale('en', false)
