@@ -15,8 +15,8 @@
 //   --out bench/results/storage.json
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { FakeClock } from '@whatisup/shared'
 import { sql } from 'kysely'
@@ -517,6 +517,18 @@ async function sizes(s: Store, results: number) {
 }
 
 const runs: unknown[] = []
+/** Written after every run, so an interrupted benchmark keeps what it measured (`complete: false`). */
+function save(complete: boolean): void {
+  const out = {
+    when: new Date().toISOString(),
+    complete,
+    machine: { cpus: cpus().length, load: loadavg() },
+    settings: { monitors: N, probes: P, requests: REQUESTS, ingest: INGEST, batch: BATCH },
+    runs,
+  }
+  mkdirSync(dirname(flags.out), { recursive: true })
+  writeFileSync(flags.out, `${JSON.stringify(out, null, 2)}\n`)
+}
 for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
   for (const size of flags.sizes.split(',').map(Number)) {
     const days = size / (N * P * 1440)
@@ -568,18 +580,12 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
         sizes: sz,
         load1m: loadBefore,
       })
+      save(false)
     } finally {
       await s.close()
     }
   }
 }
 
-const out = {
-  when: new Date().toISOString(),
-  machine: { cpus: (await import('node:os')).cpus().length, load: loadavg() },
-  settings: { monitors: N, probes: P, requests: REQUESTS, ingest: INGEST, batch: BATCH },
-  runs,
-}
-mkdirSync('bench/results', { recursive: true })
-writeFileSync(flags.out, `${JSON.stringify(out, null, 2)}\n`)
+save(true)
 console.log(`\nwritten to ${flags.out}`)
