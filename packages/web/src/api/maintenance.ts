@@ -12,8 +12,10 @@ export type MaintenanceSchedule =
 export interface MaintenanceInput {
   name: string
   description: string | null
-  /** null = every monitor of the owner. */
+  /** One monitor; with group_id also null, every monitor of the owner. */
   monitor_id: string | null
+  /** A monitor group: the window covers its members at the time it runs. */
+  group_id: string | null
   schedule: MaintenanceSchedule
 }
 

@@ -14,8 +14,11 @@ export const listPings = (id: string, limit = 50) => api.get<PingDto[]>(`${m(id)
 export const listRuns = (id: string, limit = 100) => api.get<RunDto[]>(`${m(id)}/runs`, { query: { limit } })
 
 export const listMembers = (id: string) => api.get<CompositeMemberDto[]>(`${m(id)}/composite-members`)
-export const addMember = (id: string, body: { monitor_id: string; weight?: number; role?: string | null }) =>
-  api.post<CompositeMemberDto[]>(`${m(id)}/composite-members`, body)
+/** Adds a monitor (`monitor_id`) or a monitor group (`group_id`) as a member. */
+export const addMember = (
+  id: string,
+  body: ({ monitor_id: string } | { group_id: string }) & { weight?: number; role?: string | null },
+) => api.post<CompositeMemberDto[]>(`${m(id)}/composite-members`, body)
 export const updateMember = (id: string, memberId: string, body: { weight?: number; role?: string | null }) =>
   api.patch<CompositeMemberDto[]>(`${m(id)}/composite-members/${encodeURIComponent(memberId)}`, body)
 export const removeMember = (id: string, memberId: string) =>

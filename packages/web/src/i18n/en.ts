@@ -525,6 +525,10 @@ const en = {
     emptyText: 'Plan a window before deploying or for a weekly backup, and nobody gets paged for it.',
     allMonitors: 'All my monitors',
     unknownMonitor: 'Monitor {id}',
+    unknownGroup: 'Group {id}',
+    groupTarget: '{name} (group)',
+    monitorsOptgroup: 'Monitors',
+    groupsOptgroup: 'Groups (their monitors when the window runs)',
     activeNow: 'Active now',
     noNext: 'None',
     columns: { name: 'Name', monitor: 'Monitors', schedule: 'Schedule', next: 'Next start', actions: 'Actions' },
@@ -710,7 +714,7 @@ const en = {
       degradedBelow: 'Degraded below (% of members up)',
       degradedBelowHelp:
         'Optional. While the rule holds, the composite is degraded when fewer members than this are up.',
-      membersLater: 'Add the members on the monitor’s page once it is saved.',
+      membersLater: 'Add the members (monitors or groups) on the monitor’s page once it is saved.',
       manualTitle: 'Manual state',
       manualIntro:
         'A person sets this monitor’s state (up, degraded or down, with a note) on its page: for what no probe can see.',
@@ -768,7 +772,10 @@ const en = {
       role: 'Role',
       remove: 'Remove',
       add: 'Add member',
-      pick: 'Monitor to add',
+      pick: 'Monitor or group to add',
+      monitors: 'Monitors',
+      groups: 'Groups (their monitors at each evaluation)',
+      group: 'group',
       rolePlaceholder: 'Role (optional)',
     },
     manual: {

@@ -526,6 +526,10 @@ const fr: MessageSchema = {
       'Planifiez une fenêtre avant un déploiement ou pour une sauvegarde hebdomadaire : personne ne sera alerté.',
     allMonitors: 'Tous mes moniteurs',
     unknownMonitor: 'Moniteur {id}',
+    unknownGroup: 'Groupe {id}',
+    groupTarget: '{name} (groupe)',
+    monitorsOptgroup: 'Moniteurs',
+    groupsOptgroup: 'Groupes (leurs moniteurs au moment de la fenêtre)',
     activeNow: 'En cours',
     noNext: 'Aucun',
     columns: {
@@ -718,7 +722,7 @@ const fr: MessageSchema = {
       degradedBelow: 'Dégradé sous (% de membres disponibles)',
       degradedBelowHelp:
         'Facultatif. Tant que la règle tient, le composite est dégradé quand moins de membres que ce seuil sont disponibles.',
-      membersLater: 'Ajoutez les membres sur la page du moniteur une fois enregistré.',
+      membersLater: 'Ajoutez les membres (moniteurs ou groupes) sur la page du moniteur une fois enregistré.',
       manualTitle: 'État manuel',
       manualIntro:
         'Une personne fixe l’état de ce moniteur (disponible, dégradé ou en panne, avec une note) sur sa page : pour ce qu’aucune sonde ne peut voir.',
@@ -777,7 +781,10 @@ const fr: MessageSchema = {
       role: 'Rôle',
       remove: 'Retirer',
       add: 'Ajouter le membre',
-      pick: 'Moniteur à ajouter',
+      pick: 'Moniteur ou groupe à ajouter',
+      monitors: 'Moniteurs',
+      groups: 'Groupes (leurs moniteurs à chaque évaluation)',
+      group: 'groupe',
       rolePlaceholder: 'Rôle (facultatif)',
     },
     manual: {

@@ -33,9 +33,20 @@ describe('schedule helpers', () => {
       name: 'Backups',
       description: 'nightly',
       monitor_id: 'm1',
+      group_id: null,
       schedule: { kind: 'weekly' as const, days: [5, 6], start: '23:00', end: '01:00', timezone: 'Europe/Paris' },
     }
     expect(buildMaintenanceInput(formFromWindow(saved)).input).toEqual(saved)
+  })
+
+  it('round-trips a window that targets a monitor group, and an every-monitor window', () => {
+    const schedule = { kind: 'cron' as const, cron: '0 3 * * 0', duration_minutes: 60, timezone: 'UTC' }
+    const group = { name: 'Edge', description: null, monitor_id: null, group_id: 'g1', schedule }
+    const form = formFromWindow(group)
+    expect(form.monitorId).toBe('group:g1')
+    expect(buildMaintenanceInput(form).input).toEqual(group)
+    const all = { ...group, group_id: null }
+    expect(buildMaintenanceInput(formFromWindow(all)).input).toEqual(all)
   })
 
   it('puts each server issue on the longest known field path', () => {

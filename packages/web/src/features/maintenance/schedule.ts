@@ -31,6 +31,7 @@ export const MAINTENANCE_FIELDS = [
   'name',
   'description',
   'monitor_id',
+  'group_id',
   'schedule',
   'schedule.kind',
   'schedule.starts_at',
@@ -111,16 +112,27 @@ export function emptyScheduleForm(timezone = browserTimeZone(), now = new Date()
   }
 }
 
+/** The target picker's value for a group (a monitor is its bare id; '' is every monitor). */
+export const GROUP_TARGET = 'group:'
+
+/** The API's `monitor_id` / `group_id` pair for a target picker value. */
+export function targetOf(value: string): { monitor_id: string | null; group_id: string | null } {
+  if (value.startsWith(GROUP_TARGET)) return { monitor_id: null, group_id: value.slice(GROUP_TARGET.length) }
+  return { monitor_id: value || null, group_id: null }
+}
+
 export function emptyMaintenanceForm(timezone?: string, now?: Date): MaintenanceFormState {
   return { name: '', description: '', monitorId: '', schedule: emptyScheduleForm(timezone, now) }
 }
 
 /** Loads a saved window into the form; the kinds not in use keep their defaults. */
-export function formFromWindow(w: Pick<MaintenanceWindow, 'name' | 'description' | 'monitor_id' | 'schedule'>) {
+export function formFromWindow(
+  w: Pick<MaintenanceWindow, 'name' | 'description' | 'monitor_id' | 'group_id' | 'schedule'>,
+) {
   const form = emptyMaintenanceForm()
   form.name = w.name
   form.description = w.description ?? ''
-  form.monitorId = w.monitor_id ?? ''
+  form.monitorId = w.group_id ? `${GROUP_TARGET}${w.group_id}` : (w.monitor_id ?? '')
   const s = w.schedule
   const f = form.schedule
   f.kind = s.kind
@@ -183,7 +195,7 @@ export function buildMaintenanceInput(state: MaintenanceFormState): {
     input: {
       name,
       description: state.description.trim() || null,
-      monitor_id: state.monitorId || null,
+      ...targetOf(state.monitorId),
       schedule,
     },
     errors,

@@ -43,6 +43,7 @@ describe('MaintenanceForm', () => {
       name: 'Deploy',
       description: null,
       monitor_id: 'm2',
+      group_id: null,
       schedule: {
         kind: 'once',
         starts_at: new Date('2026-05-01T22:00').toISOString(),
@@ -84,6 +85,7 @@ describe('MaintenanceForm', () => {
       name: 'Backups',
       description: null,
       monitor_id: null,
+      group_id: null,
       schedule: { kind: 'weekly', days: [0, 6], start: '22:00', end: '02:00', timezone: 'Europe/Paris' },
     })
   })
@@ -135,6 +137,7 @@ describe('MaintenanceForm', () => {
         name: 'Nightly',
         description: null,
         monitor_id: 'gone',
+        group_id: null,
         schedule: { kind: 'cron', cron: '61 * * * *', duration_minutes: 30, timezone: 'UTC' },
       }),
     )

@@ -17,6 +17,7 @@ const windowRow: MaintenanceWindow = {
   name: 'Nightly backup',
   description: null,
   monitor_id: 'm1',
+  group_id: null,
   schedule: { kind: 'weekly', days: [0], start: '02:00', end: '03:00', timezone: 'UTC' },
   active: false,
   next_start: '2026-03-02T02:00:00.000Z',
@@ -38,6 +39,7 @@ async function mountPage(component: typeof MaintenancePage | typeof SilencesPage
     routes: [
       { path: '/', name: 'page', component: Blank },
       { path: '/monitors/:id', name: 'monitor', component: Blank },
+      { path: '/groups/:id', name: 'group', component: Blank },
     ],
   })
   await router.push('/')
@@ -58,17 +60,42 @@ afterEach(() => {
 describe('maintenance and silences pages', () => {
   it('shows the empty state with no windows, and the list with linked targets when there are', async () => {
     let windows: MaintenanceWindow[] = []
-    fakeApi({ 'GET /api/v1/maintenance': () => windows, 'GET /api/v1/monitors': () => monitors })
+    fakeApi({
+      'GET /api/v1/maintenance': () => windows,
+      'GET /api/v1/monitors': () => monitors,
+      'GET /api/v1/groups': () => [{ id: 'g1', name: 'Edge' }],
+    })
     const empty = await mountPage(MaintenancePage)
     expect(empty.find('[data-testid="maintenance-empty"]').exists()).toBe(true)
     empty.unmount()
 
-    windows = [windowRow]
+    windows = [windowRow, { ...windowRow, id: 'w2', name: 'Edge patching', monitor_id: null, group_id: 'g1' }]
     const page = await mountPage(MaintenancePage)
     expect(page.find('[data-testid="maintenance-empty"]').exists()).toBe(false)
-    const row = page.get('[data-testid="maintenance-row"]')
-    expect(row.text()).toContain('Nightly backup')
-    expect(row.get('a').text()).toBe('Shop')
+    const [row, groupRow] = page.findAll('[data-testid="maintenance-row"]')
+    expect(row?.text()).toContain('Nightly backup')
+    expect(row?.get('a').text()).toBe('Shop')
+    expect(groupRow?.get('a').text()).toBe('Edge (group)')
+  })
+
+  it('creates a window for a monitor group picked in the target list', async () => {
+    const calls = fakeApi({
+      'GET /api/v1/maintenance': () => [],
+      'GET /api/v1/monitors': () => monitors,
+      'GET /api/v1/groups': () => [{ id: 'g1', name: 'Edge' }],
+      'POST /api/v1/maintenance': (body) => ({ ...windowRow, ...(body as object), id: 'w9' }),
+    })
+    const page = await mountPage(MaintenancePage)
+    await page.get('[data-testid="maintenance-new"]').trigger('click')
+    await flushPromises()
+    const options = page.findAll('select[name="monitor_id"] option').map((o) => o.text())
+    expect(options).toEqual(['All my monitors', 'Shop', 'Edge'])
+    await page.get('input[name="name"]').setValue('Edge patching')
+    await page.get('select[name="monitor_id"]').setValue('group:g1')
+    await page.get('[data-testid="maintenance-form"]').trigger('submit')
+    await flushPromises()
+    const post = calls.find((c) => c.key === 'POST /api/v1/maintenance')
+    expect(post?.body).toMatchObject({ name: 'Edge patching', monitor_id: null, group_id: 'g1' })
   })
 
   it('reports a load error with a retry that recovers', async () => {

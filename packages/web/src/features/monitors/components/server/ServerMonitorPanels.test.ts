@@ -21,6 +21,11 @@ const api = vi.hoisted(() => ({
   monitoringStatus: vi.fn(),
 }))
 vi.mock('../../../../api/server-monitors', () => api)
+vi.mock('../../../groups/api', () => ({
+  listGroups: vi.fn(async () => [
+    { id: 'g1', name: 'Edge', description: null, monitor_count: 4, status_counts: {}, created_at: '', updated_at: '' },
+  ]),
+}))
 vi.mock('../../../../api/monitors', () => ({
   listMonitors: vi.fn(async () => ({
     items: [
@@ -194,14 +199,30 @@ describe('PingsTable and RunDurationsChart', () => {
 
 describe('CompositeMembers', () => {
   const members: CompositeMemberDto[] = [
-    { monitor_id: 'm1', name: 'API', check_type: 'http', status: 'up', weight: 3, role: 'frontend' },
+    {
+      member_type: 'monitor',
+      monitor_id: 'm1',
+      name: 'API',
+      check_type: 'http',
+      status: 'up',
+      weight: 3,
+      role: 'frontend',
+    },
   ]
 
   it('lists the members with their state, adds one from the monitors it does not hold yet, re-weights and removes', async () => {
     api.listMembers.mockResolvedValue(members)
     api.addMember.mockResolvedValue([
       ...members,
-      { monitor_id: 'm2', name: 'Database', check_type: 'manual', status: 'down', weight: 2, role: null },
+      {
+        member_type: 'monitor',
+        monitor_id: 'm2',
+        name: 'Database',
+        check_type: 'manual',
+        status: 'down',
+        weight: 2,
+        role: null,
+      },
     ])
     api.updateMember.mockResolvedValue([{ ...members[0], weight: 5 }])
     api.removeMember.mockResolvedValue(undefined)
@@ -209,8 +230,8 @@ describe('CompositeMembers', () => {
     await flushPromises()
     expect(wrapper.findAll('[data-testid="member-row"]')).toHaveLength(1)
     const options = wrapper.findAll('select[name="monitor_id"] option').map((o) => o.text())
-    expect(options).toEqual(['Monitor to add', 'Database'])
-    await wrapper.find('select[name="monitor_id"]').setValue('m2')
+    expect(options).toEqual(['Monitor or group to add', 'Database', 'Edge'])
+    await wrapper.find('select[name="monitor_id"]').setValue('monitor:m2')
     await wrapper.find('[data-testid="member-add"] input[type="number"]').setValue(2)
     await wrapper.find('[data-testid="member-add"]').trigger('submit')
     await flushPromises()
@@ -236,10 +257,38 @@ describe('CompositeMembers', () => {
     const wrapper = mountWith(CompositeMembers, { monitor: composite('all_up') })
     await flushPromises()
     expect(wrapper.find('[data-testid="member-row"] input[type="number"]').exists()).toBe(false)
-    await wrapper.find('select[name="monitor_id"]').setValue('m2')
+    await wrapper.find('select[name="monitor_id"]').setValue('monitor:m2')
     await wrapper.find('[data-testid="member-add"]').trigger('submit')
     await flushPromises()
     expect(wrapper.find('[role="alert"]').text()).toContain('that would be a cycle')
+  })
+
+  it('adds a monitor group as one member, shown as a group linking to its page', async () => {
+    api.listMembers.mockResolvedValue(members)
+    api.addMember.mockResolvedValue([
+      ...members,
+      {
+        member_type: 'group',
+        monitor_id: 'g1',
+        name: 'Edge',
+        check_type: 'group',
+        status: 'down',
+        weight: 1,
+        role: null,
+      },
+    ])
+    const wrapper = mountWith(CompositeMembers, { monitor: composite('all_up') })
+    await flushPromises()
+    await wrapper.find('select[name="monitor_id"]').setValue('group:g1')
+    await wrapper.find('[data-testid="member-add"]').trigger('submit')
+    await flushPromises()
+    expect(api.addMember).toHaveBeenLastCalledWith('c1', { group_id: 'g1', weight: 1, role: null })
+    const rows = wrapper.findAll('[data-testid="member-row"]')
+    expect(rows).toHaveLength(2)
+    expect(rows[1]?.text()).toContain('Edge')
+    expect(rows[1]?.text()).toContain('group')
+    // The group is no longer offered once it is a member.
+    expect(wrapper.findAll('select[name="monitor_id"] option').map((o) => o.text())).not.toContain('Edge')
   })
 })
 
