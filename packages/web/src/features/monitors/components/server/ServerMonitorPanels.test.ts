@@ -51,6 +51,8 @@ const base = {
   flap_threshold: 5,
   flap_window_minutes: 10,
   owner_id: 'u1',
+  group_id: null,
+  tags: [],
   team_id: null,
   status: 'up',
   status_since: null,
