@@ -139,6 +139,32 @@ describe('alert rules targeting a group or tags', () => {
     expect(await targeted(bobs.id)).not.toContain(r.id)
   })
 
+  it('still lists a tag rule stored before tags existed with a label no longer valid', async () => {
+    const now = t.clock.now()
+    const id = '01900000-0000-7000-8000-0000000000aa'
+    await t.deps.repos.alerts.saveRule(
+      {
+        id,
+        owner_id: alice.id,
+        team_id: null,
+        name: 'legacy',
+        condition: 'any_down',
+        target_kind: 'tag',
+        monitor_id: null,
+        group_id: null,
+        tag_selector: JSON.stringify(['has space']),
+        enabled: 1,
+        params: '{}',
+        created_at: now,
+        updated_at: now,
+      },
+      [],
+      true,
+    )
+    const rules = await ok<{ id: string; target: object }[]>('GET', '/alerts/rules')
+    expect(rules.find((r) => r.id === id)?.target).toEqual({ kind: 'tag', tags: ['has space'] })
+  })
+
   it('refuses a group the rule owner cannot see, and malformed tags', async () => {
     const g = await group('Alice rules')
     expect(await issue(await rule({ kind: 'group', group_id: g.id }, bob))).toEqual([

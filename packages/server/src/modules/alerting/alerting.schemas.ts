@@ -37,6 +37,15 @@ const Target = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('probes') }),
 ])
 
+/** A stored target as answered: tag selectors saved before tags existed are shown as stored. */
+const TargetOut = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('monitor'), monitor_id: z.string() }),
+  z.object({ kind: z.literal('group'), group_id: z.string() }),
+  z.object({ kind: z.literal('tag'), tags: z.array(z.string()) }),
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('probes') }),
+])
+
 export const RuleCreateBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
   condition: z.enum(ALERT_CONDITIONS),
@@ -75,7 +84,7 @@ export const RuleOut = z.object({
   id: z.string(),
   name: z.string(),
   condition: z.enum(ALERT_CONDITIONS),
-  target: Target,
+  target: TargetOut,
   enabled: z.boolean(),
   channel_ids: z.array(z.string()),
   owner_id: z.string(),
