@@ -28,6 +28,7 @@ import { maintenanceRoutes } from './modules/maintenance/index.js'
 import { monitorRoutes } from './modules/monitors/index.js'
 import { commandRoutes, probeRoutes } from './modules/probes/index.js'
 import { pushRoutes } from './modules/push/index.js'
+import { reportRoutes } from './modules/reports/index.js'
 import { realtimeRoutes } from './modules/realtime/index.js'
 import { serverMonitorRoutes } from './modules/server-monitors/index.js'
 import { refreshTileCsp, settingsRoutes, tileImgSrc } from './modules/settings/index.js'
@@ -95,6 +96,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       await v1.register(groupRoutes(deps))
       await v1.register(alertingRoutes(deps))
       await v1.register(pushRoutes(deps))
+      await v1.register(reportRoutes(deps))
       await v1.register(commandRoutes(deps))
       await v1.register(diagnosticsRoutes(deps))
       await v1.register(serverMonitorRoutes(deps))

@@ -13,6 +13,7 @@ import * as m0040 from './migrations/0040_server_monitors.js'
 import * as m0050 from './migrations/0050_groups_tags.js'
 import * as m0060 from './migrations/0060_diagnostics.js'
 import * as m0070 from './migrations/0070_web_push.js'
+import * as m0071 from './migrations/0071_group_reports.js'
 import type { DB } from './schema.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
@@ -113,6 +114,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0050_groups_tags': m0050,
   '0060_diagnostics': m0060,
   '0070_web_push': m0070,
+  '0071_group_reports': m0071,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

@@ -3,4 +3,5 @@ export { CHANNEL_DRIVERS, CHANNEL_KINDS, type ChannelDriver, type ChannelKind } 
 export { type AlertInput, decideNotifications, emptyRuleState, type Outcome, type RuleState } from './decide.js'
 export { DeliveryWorker, startDeliveryWorker, type WorkerOptions } from './delivery/worker.js'
 export { alertingEngine } from './engine.js'
+export { mailThroughChannel } from './report-mail.js'
 export { ALERT_CONDITIONS, type AlertCondition, type RuleSpec } from './types.js'

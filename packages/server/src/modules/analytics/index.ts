@@ -1,6 +1,8 @@
 export { analyticsPlugin } from './analytics.routes.js'
+export type { ReportDto } from './analytics.schemas.js'
 export { type ListStats, listStats } from './list-stats.service.js'
 export { type AnomalyInput, anomaly, hourDistance, MIN_ANOMALY_SAMPLES } from './performance.js'
+export { getReport } from './report.service.js'
 export { BURN_ALERTS, type BurnWindow, burnAlerts, burnRate } from './slo.js'
 export { evaluateSlo } from './slo.service.js'
 export { computeUptime } from './uptime.service.js'

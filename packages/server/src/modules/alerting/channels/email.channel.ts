@@ -44,16 +44,25 @@ function html(out: Outgoing): string {
   ].join('\n')
 }
 
-/** The full message (headers and a text + HTML body). */
-export function composeEmail(c: EmailConfig, out: Outgoing): string {
+/** A multipart text + HTML e-mail (headers included), as sent to the SMTP server. */
+export function composeMail(m: {
+  from: string
+  to: readonly string[]
+  subject: string
+  text: string
+  html: string
+  /** Unique per e-mail (the delivery's idempotency key): receivers can de-duplicate on it. */
+  messageKey: string
+  now: number
+}): string {
   const boundary = `wiu-${randomBytes(12).toString('hex')}`
-  const host = c.from.split('@')[1] ?? 'whatisup'
-  const id = Buffer.from(out.idempotencyKey).toString('base64url').slice(0, 120)
+  const host = m.from.split('@')[1] ?? 'whatisup'
+  const id = Buffer.from(m.messageKey).toString('base64url').slice(0, 120)
   return [
-    `From: ${c.from}`,
-    `To: ${c.to.join(', ')}`,
-    `Subject: ${header(`[WhatIsUp] ${out.rendered.title}`)}`,
-    `Date: ${new Date(out.now).toUTCString()}`,
+    `From: ${m.from}`,
+    `To: ${m.to.join(', ')}`,
+    `Subject: ${header(m.subject)}`,
+    `Date: ${new Date(m.now).toUTCString()}`,
     `Message-ID: <${id}@${host}>`,
     'MIME-Version: 1.0',
     'Auto-Submitted: auto-generated',
@@ -63,15 +72,28 @@ export function composeEmail(c: EmailConfig, out: Outgoing): string {
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: base64',
     '',
-    base64Lines(bodyText(out)),
+    base64Lines(m.text),
     `--${boundary}`,
     'Content-Type: text/html; charset=utf-8',
     'Content-Transfer-Encoding: base64',
     '',
-    base64Lines(html(out)),
+    base64Lines(m.html),
     `--${boundary}--`,
     '',
   ].join('\r\n')
+}
+
+/** The full message of an alert (headers and a text + HTML body). */
+export function composeEmail(c: EmailConfig, out: Outgoing): string {
+  return composeMail({
+    from: c.from,
+    to: c.to,
+    subject: `[WhatIsUp] ${out.rendered.title}`,
+    text: bodyText(out),
+    html: html(out),
+    messageKey: out.idempotencyKey,
+    now: out.now,
+  })
 }
 
 export const email: ChannelDriver<EmailConfig> = {
