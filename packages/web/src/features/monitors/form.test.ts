@@ -79,6 +79,8 @@ const monitor = {
   follow_redirects: false,
   max_redirects: 3,
   owner_id: 'u1',
+  group_id: null,
+  tags: [],
   team_id: null,
   status: 'up',
   status_since: null,
@@ -91,6 +93,8 @@ const monitor = {
 const serverFields = {
   id: 'm2',
   owner_id: 'u1',
+  group_id: null,
+  tags: [],
   team_id: null,
   status: 'up',
   status_since: null,
