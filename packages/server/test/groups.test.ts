@@ -170,6 +170,17 @@ describe('tags', () => {
     const tag = (await ok<{ id: string; label: string }[]>('GET', '/tags')).find((x) => x.label === 'old:name')!
     expect((await req('PATCH', `/tags/${tag.id}`, { label: 'stolen' }, bob)).statusCode).toBe(404)
     expect((await req('DELETE', `/tags/${tag.id}`, undefined, bob)).statusCode).toBe(404)
+    const watching = await ok<{ id: string }>('POST', '/alerts/rules', {
+      name: 'follows rename',
+      condition: 'any_down',
+      target: { kind: 'tag', tags: ['old:name', 'other'] },
+    })
+    const bobRule = await ok<{ id: string }>(
+      'POST',
+      '/alerts/rules',
+      { name: 'bob’s own label', condition: 'any_down', target: { kind: 'tag', tags: ['old:name'] } },
+      bob,
+    )
     updated.length = 0
     expect(await ok('PATCH', `/tags/${tag.id}`, { label: 'new:name', color: '#123456' })).toMatchObject({
       label: 'new:name',
@@ -178,6 +189,15 @@ describe('tags', () => {
     })
     expect(updated.map((e) => e.monitorId)).toEqual([m.id])
     expect((await ok<{ tags: string[] }>('GET', `/monitors/${m.id}`)).tags).toEqual(['new:name'])
+    // The owner's tag rules follow the rename; another owner's rule with the same label does not.
+    expect((await ok<{ target: object }>('GET', `/alerts/rules/${watching.id}`)).target).toEqual({
+      kind: 'tag',
+      tags: ['new:name', 'other'],
+    })
+    expect((await ok<{ target: object }>('GET', `/alerts/rules/${bobRule.id}`, undefined, bob)).target).toEqual({
+      kind: 'tag',
+      tags: ['old:name'],
+    })
     await ok('POST', '/tags', { label: 'taken' })
     expect(await code('PATCH', `/tags/${tag.id}`, { label: 'taken' })).toEqual([409, 'CONFLICT', 'body.label'])
     expect(await ok('PATCH', `/tags/${tag.id}`, { color: null }, admin)).toMatchObject({ color: null })

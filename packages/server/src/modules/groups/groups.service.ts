@@ -190,7 +190,10 @@ export async function createTag(
   return tagOut(deps, ctx, row.id)
 }
 
-/** Renames or recolours a tag: its owner or a superadmin only; a label the owner already has is a conflict. */
+/**
+ * Renames or recolours a tag: its owner or a superadmin only; a label the owner already has is a
+ * conflict. The owner's tag-selector alert rules follow a rename.
+ */
 export async function updateTag(
   deps: Deps,
   ctx: RequestContext,
@@ -208,7 +211,12 @@ export async function updateTag(
       issues: [{ path: 'body.label', message: 'a tag with this label already exists' }],
     })
   }
-  await deps.repos.groups.updateTag(id, { ...next, ...(b.color !== undefined ? { color: b.color } : {}) })
+  const label = (x: { key: string; value: string }) => tagLabel({ key: x.key, value: x.value === '' ? null : x.value })
+  await deps.repos.groups.updateTag(
+    id,
+    { ...next, ...(b.color !== undefined ? { color: b.color } : {}) },
+    { ownerId: t.owner_id, from: label(t), to: label(next) },
+  )
   if (next.key !== t.key || next.value !== t.value) await announceTagged(deps, id)
   return tagOut(deps, ctx, id)
 }

@@ -179,8 +179,35 @@ export class GroupsRepository {
     return ensureTags(this.db, row.owner_id, [row], row.created_at).then((m) => m.get(tagMapKey(row)) as TagRow)
   }
 
-  async updateTag(id: string, patch: Partial<Pick<TagRow, 'key' | 'value' | 'color'>>): Promise<void> {
-    await this.db.updateTable('tags').set(patch).where('id', '=', id).execute()
+  /**
+   * Updates a tag. A rename (`relabel`) also rewrites the owner's tag-selector alert rules that
+   * name the old label, in the same transaction, so they keep watching the same monitors.
+   */
+  async updateTag(
+    id: string,
+    patch: Partial<Pick<TagRow, 'key' | 'value' | 'color'>>,
+    relabel?: { ownerId: string; from: string; to: string },
+  ): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('tags').set(patch).where('id', '=', id).execute()
+      if (!relabel || relabel.from === relabel.to) return
+      const rules = await tx
+        .selectFrom('alert_rules')
+        .select(['id', 'tag_selector'])
+        .where('owner_id', '=', relabel.ownerId)
+        .where('target_kind', '=', 'tag')
+        .execute()
+      for (const r of rules) {
+        const labels = JSON.parse(r.tag_selector ?? '[]') as string[]
+        if (!labels.includes(relabel.from)) continue
+        const next = [...new Set(labels.map((l) => (l === relabel.from ? relabel.to : l)))]
+        await tx
+          .updateTable('alert_rules')
+          .set({ tag_selector: JSON.stringify(next) })
+          .where('id', '=', r.id)
+          .execute()
+      }
+    })
   }
 
   async deleteTag(id: string): Promise<void> {
