@@ -6,6 +6,7 @@ import {
   startReportJob,
   stopReportJob,
 } from '../src/modules/reports/index.js'
+import { ReportsRepository } from '../src/modules/reports/reports.repository.js'
 import { api, createChannel, mailParts, startSmtp } from './alerting.helpers.js'
 import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type TestUser } from './helpers.js'
 
@@ -257,5 +258,34 @@ describe('the report job', () => {
     await reportJobIdle(t.deps)
     await advance(60 * 60_000)
     expect(smtp.mails).toHaveLength(2)
+  })
+
+  it('a period recorded by a sender that crashed before sending is sent once its lease ends', async () => {
+    await stopReportJob(t.deps) // this test plays the job itself
+    await relogin(alice)
+    expect((await api(t).put(path(), alice, SCHEDULE())).statusCode).toBe(200)
+    // The week of 19 Jan ends Sun 25 Jan 23:00 UTC; a sender recorded it, took its lease, and died.
+    t.clock.advance(Date.UTC(2026, 0, 25, 23, 1) - t.clock.now())
+    const before = smtp.mails.length
+    const now = t.clock.now()
+    await new ReportsRepository(t.deps.database.db).recordSend({
+      key: `${groupId}|weekly:2026-01-19`,
+      group_id: groupId,
+      period_from: Date.UTC(2026, 0, 18, 23),
+      period_to: Date.UTC(2026, 0, 25, 23),
+      status: 'pending',
+      attempts: 0,
+      lease_until: now + 4 * 60_000,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    expect(await runDueReports(t.deps)).toBe(0) // still leased by the dead sender
+    t.clock.advance(5 * 60_000)
+    const runs = await Promise.all([runDueReports(t.deps), runDueReports(t.deps)])
+    expect(runs.sort()).toEqual([0, 1])
+    expect(smtp.mails.length - before).toBe(1)
+    expect(mailParts(smtp.mails.at(-1)!.data).parts[0]!.text).toContain('From 2026-01-19 to 2026-01-25')
+    expect(await runDueReports(t.deps)).toBe(0)
   })
 })
