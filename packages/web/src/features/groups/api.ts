@@ -9,7 +9,7 @@ import type {
   TagCreateInput,
   TagUpdateInput,
 } from '@whatisup/shared'
-import { api } from '../../api/index'
+import { ApiError, api } from '../../api/index'
 
 /** Calls of the groups, tags and bulk-monitor API (server contract: shared/src/groups.ts). */
 
@@ -55,3 +55,30 @@ export async function bulkMonitors(input: BulkActionInput): Promise<BulkResultDt
   }
   return out
 }
+
+/** A group's scheduled SLA report e-mail (weekly or monthly), with its recent deliveries. */
+export interface ReportSchedule {
+  group_id: string
+  schedule: 'weekly' | 'monthly'
+  recipients: string[]
+  timezone: string
+  channel_id: string
+  enabled: boolean
+  recent: Array<{
+    from: string
+    to: string
+    status: 'pending' | 'sent' | 'failed'
+    sent_at: string | null
+    last_error: string | null
+  }>
+}
+export type ReportScheduleInput = Omit<ReportSchedule, 'group_id' | 'recent'>
+
+/** The group's report schedule, or null when none is set. */
+export const getReportSchedule = (id: string) =>
+  api.get<ReportSchedule>(`${g(id)}/report-schedule`).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return null
+    throw err
+  })
+export const putReportSchedule = (id: string, input: ReportScheduleInput) =>
+  api.request<ReportSchedule>('PUT', `${g(id)}/report-schedule`, { body: input }).then((r) => r.data)

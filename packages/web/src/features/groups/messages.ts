@@ -7,6 +7,25 @@ import { useI18n } from 'vue-i18n'
 export const messages = {
   en: {
     groups: {
+      report: {
+        title: 'Scheduled SLA report',
+        intro: 'E-mails the group’s SLA report (uptime, downtime, incidents, MTTR, p95) for each past week or month.',
+        enabled: 'Send the report',
+        schedule: 'Every',
+        weekly: 'Week (sent on Monday)',
+        monthly: 'Month (sent on the 1st)',
+        recipients: 'Recipients',
+        recipientsHelp: 'E-mail addresses, one per line or separated by commas (at most 20).',
+        timezone: 'Time zone of the periods',
+        channel: 'Send through the e-mail channel',
+        noChannel: 'Reports are sent through one of your e-mail channels: create one first.',
+        createChannel: 'Create an e-mail channel',
+        save: 'Save schedule',
+        saved: 'Schedule saved.',
+        recent: 'Recent reports',
+        period: '{from} – {to}',
+        status: { pending: 'Pending', sent: 'Sent', failed: 'Failed' },
+      },
       title: 'Groups',
       subtitle: 'File monitors in groups and label them with key:value tags.',
       tabGroups: 'Groups',
@@ -100,6 +119,26 @@ export const messages = {
   },
   fr: {
     groups: {
+      report: {
+        title: 'Rapport SLA planifié',
+        intro:
+          'Envoie par e-mail le rapport SLA du groupe (disponibilité, indisponibilité, incidents, MTTR, p95) pour chaque semaine ou mois écoulé.',
+        enabled: 'Envoyer le rapport',
+        schedule: 'Chaque',
+        weekly: 'Semaine (envoyé le lundi)',
+        monthly: 'Mois (envoyé le 1er)',
+        recipients: 'Destinataires',
+        recipientsHelp: 'Adresses e-mail, une par ligne ou séparées par des virgules (20 au plus).',
+        timezone: 'Fuseau horaire des périodes',
+        channel: 'Envoyer via le canal e-mail',
+        noChannel: 'Les rapports partent par un de vos canaux e-mail : créez-en un d’abord.',
+        createChannel: 'Créer un canal e-mail',
+        save: 'Enregistrer la planification',
+        saved: 'Planification enregistrée.',
+        recent: 'Rapports récents',
+        period: '{from} – {to}',
+        status: { pending: 'En attente', sent: 'Envoyé', failed: 'Échec' },
+      },
       title: 'Groupes',
       subtitle: 'Rangez les moniteurs en groupes et étiquetez-les avec des tags clé:valeur.',
       tabGroups: 'Groupes',

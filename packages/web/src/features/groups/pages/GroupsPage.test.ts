@@ -35,6 +35,7 @@ async function mountAt(path: string) {
       { path: '/groups/:id', name: 'group', component: GroupPage, props: true },
       { path: '/monitors', name: 'monitors', component: Blank },
       { path: '/monitors/:id', name: 'monitor', component: Blank },
+      { path: '/alerts/channels', name: 'alert-channels', component: Blank },
     ],
   })
   await router.push(path)
