@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { decodeInto, encode, mergeInto, newHistogram } from '../timeseries/histogram.js'
-import { consensusTable, lockMonitors, rollupTable } from './rollup-writer.js'
+import { ADDITIVE_ROLLUP_COLS, consensusTable, lockMonitors, rollupTable } from './rollup-writer.js'
 import type { TsWriter } from './ts-writer.js'
 
 /**
@@ -77,21 +77,7 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
           ${col((g) => g.acc.ph[0] ?? 0)}::int8[], ${col((g) => g.acc.ph[1] ?? 0)}::int8[], ${col((g) => g.acc.ph[2] ?? 0)}::int8[],
           ${col((g) => g.acc.ph[3] ?? 0)}::int8[], ${col((g) => g.acc.ph[4] ?? 0)}::int8[], ${hists}::bytea[])
         on conflict (skey, bucket) do update set ${sql.join(
-          [
-            'n',
-            'up',
-            'degraded',
-            'down',
-            'maint',
-            'lat_sum',
-            'lat_sq',
-            'ph_n',
-            'ph_dns',
-            'ph_connect',
-            'ph_tls',
-            'ph_ttfb',
-            'ph_transfer',
-          ].map(add),
+          ADDITIVE_ROLLUP_COLS.map(add),
           sql`, `,
         )}, ${bound('lat_min', '<')}, ${bound('lat_max', '>')}, hist = excluded.hist`.execute(tx)
     },

@@ -5,6 +5,26 @@ import { encode } from '../timeseries/histogram.js'
 import type { MinuteCounts, RollupAcc } from '../timeseries/rollup.js'
 
 /**
+ * The rollup columns that add up across rows (every one but the min/max bounds and the histogram):
+ * what an upsert adds to and what a read over buckets sums.
+ */
+export const ADDITIVE_ROLLUP_COLS = [
+  'n',
+  'up',
+  'degraded',
+  'down',
+  'maint',
+  'lat_sum',
+  'lat_sq',
+  'ph_n',
+  'ph_dns',
+  'ph_connect',
+  'ph_tls',
+  'ph_ttfb',
+  'ph_transfer',
+] as const
+
+/**
  * Portable SQL for writing rollups from scratch (the rebuild command, the benchmark's loader) and
  * the per-monitor write lock. Incremental maintenance at ingestion lives in the dialect writers
  * (`ts-writer.ts` for SQLite, `pg-writer.ts` for PostgreSQL).

@@ -3,7 +3,7 @@ import type { DB, RollupTable } from '../schema.js'
 import type { Segment, Tier } from '../timeseries/buckets.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from '../timeseries/histogram.js'
 import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
-import { isPostgres, rollupTable } from './rollup-writer.js'
+import { ADDITIVE_ROLLUP_COLS, isPostgres, rollupTable } from './rollup-writer.js'
 
 export type RollupRow = RollupTable
 /** Rollup columns summed over a group (min/max for the latency bounds), histogram merged. */
@@ -15,21 +15,7 @@ export type SumRow = Omit<RollupTable, 'skey' | 'bucket' | 'hist'> & {
 }
 export type SumGroup = 'skey' | 'bucket' | 'mkey' | 'mkey_bucket'
 
-const SUMMED = [
-  'n',
-  'up',
-  'degraded',
-  'down',
-  'maint',
-  'lat_sum',
-  'lat_sq',
-  'ph_n',
-  'ph_dns',
-  'ph_connect',
-  'ph_tls',
-  'ph_ttfb',
-  'ph_transfer',
-] as const
+const SUMMED = ADDITIVE_ROLLUP_COLS
 const GROUP_COLS: Record<SumGroup, string[]> = {
   skey: ['r.skey'],
   bucket: ['r.bucket'],

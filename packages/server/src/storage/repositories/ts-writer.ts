@@ -4,7 +4,7 @@ import { sqliteHandle } from '../db.js'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { encode } from '../timeseries/histogram.js'
-import type { ConsensusDelta, RollupGroup } from './rollup-writer.js'
+import { ADDITIVE_ROLLUP_COLS, type ConsensusDelta, type RollupGroup } from './rollup-writer.js'
 
 export interface RawRow {
   skey: number
@@ -55,13 +55,12 @@ const ROLLUP_COLS = [
   'ph_transfer',
   'hist',
 ] as const
-const ADDED = ROLLUP_COLS.slice(2, 17).filter((c) => c !== 'lat_min' && c !== 'lat_max')
 
 function prepareAll(h: SQLite.Database) {
   const rollup = (tier: Tier) =>
     h.prepare(
       `insert into ts_rollup_${tier} (${ROLLUP_COLS.join(', ')}) values (${ROLLUP_COLS.map(() => '?').join(', ')})
-       on conflict (skey, bucket) do update set ${ADDED.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
+       on conflict (skey, bucket) do update set ${ADDITIVE_ROLLUP_COLS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
        lat_min = case when lat_min is null or excluded.lat_min < lat_min then excluded.lat_min else lat_min end,
        lat_max = case when lat_max is null or excluded.lat_max > lat_max then excluded.lat_max else lat_max end,
        hist = wiu_hist_merge(hist, excluded.hist)`,
