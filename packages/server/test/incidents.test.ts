@@ -122,7 +122,7 @@ describe('multi-probe verdicts through the API', () => {
 })
 
 describe('incident groups: one page per root cause', () => {
-  it('a second global outage moments after the first joins its group and pages only when the first ends', async () => {
+  it('a second global outage on the same probe moments after the first joins its group and pages only when the first ends', async () => {
     const k = (await registerProbe(t, admin, 'grouper')).api_key
     const a = await monitor()
     const b = await monitor()
@@ -136,7 +136,7 @@ describe('incident groups: one page per root cause', () => {
     const ia = (await get(`/incidents/${String(openA?.incidentId)}`)).json()
     expect(ia.group_id).toBe(openB?.groupId)
     const group = (await get(`/incident-groups/${String(openB?.groupId)}`)).json()
-    expect(group).toMatchObject({ reason: 'burst', status: 'open', leader_incident_id: openA?.incidentId })
+    expect(group).toMatchObject({ reason: 'probes', status: 'open', leader_incident_id: openA?.incidentId })
     expect(group.incidents).toHaveLength(2)
     expect((await get(`/incident-groups/${String(openB?.groupId)}`, bob)).statusCode).toBe(404)
     expect((await get('/incident-groups?status=open')).json().map((g: { id: string }) => g.id)).toContain(
@@ -308,5 +308,26 @@ describe('probe health', () => {
     const m = await monitor()
     await fail([bad.api_key], m.id)
     expect((await get(`/monitors/${m.id}/incidents`)).json()).toHaveLength(0)
+  })
+})
+
+describe('incident groups by monitor group', () => {
+  it('half of a monitor group down within 2 min joins one group, even on different probes', async () => {
+    // Fresh sessions: the fake clock has run past the first users' access tokens by now.
+    const root = await t.createUser({ username: 'root-mg', superadmin: true })
+    const carol = await t.createUser({ username: 'carol' })
+    const k1 = (await registerProbe(t, root, 'mg-1')).api_key
+    const k2 = (await registerProbe(t, root, 'mg-2')).api_key
+    const g = (await post('/groups', { name: 'Checkout backend' }, carol)).json()
+    const a = await monitor(carol, { group_id: g.id })
+    const b = await monitor(carol, { group_id: g.id })
+    await fail([k1], a.id)
+    t.clock.advance(60_000)
+    await fail([k2], b.id)
+    const openB = eventsFor(b.id).find((e) => e.name === 'IncidentOpened')?.payload
+    expect(openB).toMatchObject({ paging: false, suppressed: 'grouped' })
+    const group = (await get(`/incident-groups/${String(openB?.groupId)}`, carol)).json()
+    expect(group).toMatchObject({ reason: 'monitor_group', status: 'open' })
+    expect(group.incidents).toHaveLength(2)
   })
 })

@@ -168,7 +168,7 @@ export interface DB {
     id: string
     owner_id: string
     leader_incident_id: string
-    /** 'dependency' (a shared upstream), 'probes' (same failing probes), 'burst' (many at once). */
+    /** 'dependency' (a shared upstream), 'monitor_group' (half a monitor group down), 'probes' (same failing probes); 'burst' in rows from before. */
     reason: string
     opened_at: number
     resolved_at: number | null
@@ -186,6 +186,8 @@ export interface DB {
     updated_at: number
     /** The window covers this group's members at evaluation time (migration 0050). */
     group_id: string | null
+    /** JSON array of tag labels: covers the owner's monitors carrying all of them (migration 0080). */
+    tags: string | null
   }
   alert_silences: {
     id: string
@@ -197,6 +199,8 @@ export interface DB {
     starts_at: number
     ends_at: number
     created_at: number
+    /** JSON array of tag labels: covers the owner's monitors carrying all of them (migration 0080). */
+    tags: string | null
   }
   monitor_dependencies: { parent_id: string; child_id: string; created_at: number }
   incident_updates: {

@@ -151,13 +151,24 @@ async function findGroup(deps: Deps, monitor: MonitorRow, scope: Scope, affected
     .map((i) => ({
       id: i.id,
       monitorId: i.monitor_id,
+      monitorGroupId: i.monitor_group_id,
       scope: i.scope as Scope,
       affected: JSON.parse(i.affected_probe_ids) as string[],
       groupId: i.group_id,
       startedAt: i.started_at,
     }))
+  const monitorGroup = monitor.group_id
+    ? { id: monitor.group_id, size: (await deps.repos.groups.groupMemberIds([monitor.group_id])).length }
+    : null
   return pickGroup(
-    { monitorId: monitor.id, scope, affected, startedAt: now, ancestors: await ancestors(deps, monitor.id) },
+    {
+      monitorId: monitor.id,
+      monitorGroup,
+      scope,
+      affected,
+      startedAt: now,
+      ancestors: await ancestors(deps, monitor.id),
+    },
     candidates,
   )
 }

@@ -137,6 +137,7 @@ export class IncidentsRepository {
       .selectFrom('incidents')
       .innerJoin('monitors', 'monitors.id', 'incidents.monitor_id')
       .selectAll('incidents')
+      .select('monitors.group_id as monitor_group_id')
       .where('monitors.owner_id', '=', ownerId)
       .where('incidents.resolved_at', 'is', null)
       .where('incidents.started_at', '>=', since)
