@@ -16,7 +16,6 @@ import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type 
  * server — exactly once, across repeated runs, concurrent runs and a restart.
  */
 const H = 3_600_000
-const D = 24 * H
 
 describe('report periods in a time zone', () => {
   const cases: {

@@ -836,8 +836,10 @@ const en = {
       response_time_above_baseline:
         'Response time above the factor × its usual value at this hour (7-day baseline), while up.',
       anomaly: 'Response time far from usual for this time of day (z-score over the same ±3 h of the last 7 days).',
-      slo_burn_fast: 'The error budget burns 14.4× too fast over both the last hour and the last 5 minutes (needs an SLO).',
-      slo_burn_slow: 'The error budget burns 6× too fast over both the last 6 hours and the last 30 minutes (needs an SLO).',
+      slo_burn_fast:
+        'The error budget burns 14.4× too fast over both the last hour and the last 5 minutes (needs an SLO).',
+      slo_burn_slow:
+        'The error budget burns 6× too fast over both the last 6 hours and the last 30 minutes (needs an SLO).',
       flapping: 'The monitor keeps changing state.',
       probe_offline: 'A probe stopped reporting (superadmins).',
     },

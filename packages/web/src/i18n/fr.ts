@@ -845,8 +845,10 @@ const fr: MessageSchema = {
       response_time_above_baseline:
         'Temps de réponse au-dessus du facteur × sa valeur habituelle à cette heure (référence sur 7 jours), site joignable.',
       anomaly: 'Temps de réponse loin de l’habitude à cette heure (score z sur les mêmes ±3 h des 7 derniers jours).',
-      slo_burn_fast: 'Le budget d’erreur part 14,4× trop vite sur la dernière heure et les 5 dernières minutes (SLO requis).',
-      slo_burn_slow: 'Le budget d’erreur part 6× trop vite sur les 6 dernières heures et les 30 dernières minutes (SLO requis).',
+      slo_burn_fast:
+        'Le budget d’erreur part 14,4× trop vite sur la dernière heure et les 5 dernières minutes (SLO requis).',
+      slo_burn_slow:
+        'Le budget d’erreur part 6× trop vite sur les 6 dernières heures et les 30 dernières minutes (SLO requis).',
       flapping: 'Le moniteur change d’état sans cesse.',
       probe_offline: 'Une sonde ne répond plus (superadmins).',
     },
