@@ -157,6 +157,30 @@ describe('live path: domain events → outbox → worker', () => {
     expect(entries.every((e: { status: string }) => e.status === 'skipped')).toBe(true)
   })
 
+  it('a silence on tags short-circuits a monitor tagged after it was made, and only that one', async () => {
+    const tag = `deploy-${n + 1}`
+    const sil = await api(t).post('/silences', alice, { name: 'deploy', tags: [tag], duration_minutes: 30 })
+    expect(sil.statusCode, sil.body).toBe(201)
+    expect(sil.json()).toMatchObject({ monitor_id: null, tags: [tag] })
+    const s = await setup()
+    expect((await api(t).patch(`/monitors/${s.monitorId}`, alice, { tags: [tag, 'env:prod'] })).statusCode).toBe(200)
+    await checks(s.key, s.monitorId, 'down')
+    const id = await openIncident(s.monitorId)
+    await checks(s.key, s.monitorId, 'up')
+    expect(await worker.drain()).toBe(0)
+    expect(rx.requests).toHaveLength(0)
+    expect((await log(id)).map((e: { event: string; reason: string }) => `${e.event}:${e.reason}`)).toEqual([
+      'opened:silenced',
+      'resolved:not_notified',
+    ])
+    // A monitor without the tag still pages.
+    const other = await setup()
+    await checks(other.key, other.monitorId, 'down')
+    expect(await worker.drain()).toBe(1)
+    await checks(other.key, other.monitorId, 'up')
+    await worker.drain()
+  })
+
   it('maintenance suppresses the page and records why', async () => {
     const s = await setup()
     const now = t.clock.now()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_TAGS_PER_MONITOR, TagString } from './groups.js'
 import { IanaTimeZone } from './time.js'
 
 export const INCIDENT_SCOPES = ['global', 'regional', 'partial', 'probe_local', 'none'] as const
@@ -69,6 +70,15 @@ export const SnoozeBody = z.strictObject({ duration_minutes: z.int().min(5).max(
 export const BulkAckBody = z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(200) })
 
 const IsoInstant = z.iso.datetime({ offset: true })
+/**
+ * A tag selector on a maintenance window or silence: 1–32 labels, duplicates folded; it covers the
+ * owner's monitors carrying every label at evaluation time (as tag alert rules do).
+ */
+export const TargetTags = z
+  .array(TagString)
+  .min(1)
+  .max(MAX_TAGS_PER_MONITOR)
+  .transform((tags) => [...new Set(tags)])
 /** One-off, weekly (days 0 = Monday … 6 = Sunday, HH:MM range, may cross midnight) or cron. */
 export const MaintenanceScheduleInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('once'), starts_at: IsoInstant, ends_at: IsoInstant }),
@@ -91,15 +101,21 @@ export const MaintenanceBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     description: z.string().max(2000).nullable().default(null),
-    /** One monitor; with group_id also null, every monitor of the owner. */
+    /** One monitor; with group_id and tags also null, every monitor of the owner. */
     monitor_id: z.string().max(64).nullable().default(null),
     /** A monitor group: covers its members at evaluation time (a monitor filed later is covered). */
     group_id: z.string().max(64).nullable().default(null),
+    /** Tags: covers the owner's monitors carrying all of them at evaluation time. */
+    tags: TargetTags.nullable().default(null),
     schedule: MaintenanceScheduleInput,
   })
   .refine((b) => b.monitor_id === null || b.group_id === null, {
     message: 'target a monitor or a group, not both',
     path: ['group_id'],
+  })
+  .refine((b) => b.tags === null || (b.monitor_id === null && b.group_id === null), {
+    message: 'target a monitor, a group or tags, not several',
+    path: ['tags'],
   })
 export const MaintenanceOut = z.object({
   id: z.string(),
@@ -107,6 +123,7 @@ export const MaintenanceOut = z.object({
   description: z.string().nullable(),
   monitor_id: z.string().nullable(),
   group_id: z.string().nullable(),
+  tags: z.array(z.string()).nullable(),
   schedule: z.record(z.string(), z.unknown()),
   active: z.boolean(),
   next_start: z.string().nullable(),
@@ -117,7 +134,10 @@ export const SilenceBody = z
   .strictObject({
     name: z.string().trim().min(1).max(120),
     reason: z.string().max(500).nullable().default(null),
+    /** One monitor; with tags also null, every monitor of the owner. */
     monitor_id: z.string().max(64).nullable().default(null),
+    /** Tags: covers the owner's monitors carrying all of them at evaluation time. */
+    tags: TargetTags.nullable().default(null),
     starts_at: IsoInstant.optional(),
     ends_at: IsoInstant.optional(),
     /** Presets in the UI: 15, 60, 240, 1440. */
@@ -127,11 +147,16 @@ export const SilenceBody = z
     message: 'give ends_at or duration_minutes',
     path: ['ends_at'],
   })
+  .refine((b) => b.tags === null || b.monitor_id === null, {
+    message: 'target a monitor or tags, not both',
+    path: ['tags'],
+  })
 export const SilenceOut = z.object({
   id: z.string(),
   name: z.string(),
   reason: z.string().nullable(),
   monitor_id: z.string().nullable(),
+  tags: z.array(z.string()).nullable(),
   starts_at: z.string(),
   ends_at: z.string(),
   active: z.boolean(),

@@ -14,6 +14,7 @@ import * as m0050 from './migrations/0050_groups_tags.js'
 import * as m0060 from './migrations/0060_diagnostics.js'
 import * as m0070 from './migrations/0070_web_push.js'
 import * as m0071 from './migrations/0071_group_reports.js'
+import * as m0080 from './migrations/0080_tag_targets.js'
 import type { DB } from './schema.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
@@ -115,6 +116,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0060_diagnostics': m0060,
   '0070_web_push': m0070,
   '0071_group_reports': m0071,
+  '0080_tag_targets': m0080,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

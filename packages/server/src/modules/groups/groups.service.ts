@@ -192,7 +192,7 @@ export async function createTag(
 
 /**
  * Renames or recolours a tag: its owner or a superadmin only; a label the owner already has is a
- * conflict. The owner's tag-selector alert rules follow a rename.
+ * conflict. The owner's tag-selector alert rules, maintenance windows and silences follow a rename.
  */
 export async function updateTag(
   deps: Deps,

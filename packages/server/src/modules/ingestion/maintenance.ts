@@ -4,14 +4,15 @@ import { activeWindow, type MaintenanceSchedule } from '../maintenance/index.js'
 
 interface Cached {
   version: string
-  windows: { monitorId: string | null; ownerId: string; schedule: MaintenanceSchedule }[]
+  windows: { monitorId: string | null; ownerId: string; tagged: boolean; schedule: MaintenanceSchedule }[]
 }
 const cache = new WeakMap<Deps, Cached>()
 
 /**
  * Flags results checked inside a maintenance window, so rollups count them as maintenance and
  * uptime/SLO exclude that time. Mirrors the maintenance repository's `forMonitor` rule (a window
- * on the monitor, or owner-wide with no monitor). Windows are few: loaded once and reloaded only
+ * on the monitor, or owner-wide with no monitor; a tag-selector window is not owner-wide, and is
+ * not flagged here as the monitor's labels are not at hand). Windows are few: loaded once and reloaded only
  * when the table changes (one tiny version query per batch).
  */
 export async function maintenanceFlagger(
@@ -26,6 +27,7 @@ export async function maintenanceFlagger(
       windows: rows.map((w) => ({
         monitorId: w.monitor_id,
         ownerId: w.owner_id,
+        tagged: w.tags !== null,
         schedule: JSON.parse(w.schedule) as MaintenanceSchedule,
       })),
     }
@@ -36,7 +38,7 @@ export async function maintenanceFlagger(
   return (m, at) =>
     windows.some(
       (w) =>
-        (w.monitorId === m.id || (w.monitorId === null && w.ownerId === m.owner_id)) &&
+        (w.monitorId === m.id || (w.monitorId === null && !w.tagged && w.ownerId === m.owner_id)) &&
         activeWindow(w.schedule, at) !== null,
     )
 }

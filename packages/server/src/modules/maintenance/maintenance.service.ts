@@ -46,6 +46,28 @@ async function checkGroup(deps: Deps, ctx: RequestContext, id: string | null): P
   authorize(ctx, 'group:manage', g)
 }
 
+/** A stored tag selector (JSON text) as the API shows it. */
+function tagsOut(tags: string | null): string[] | null {
+  return tags === null ? null : (JSON.parse(tags) as string[])
+}
+
+/** A tag selector as stored: JSON text, duplicates folded; null when the target is not tags. */
+function tagsIn(tags: readonly string[] | null | undefined): string | null {
+  return tags ? JSON.stringify([...new Set(tags)]) : null
+}
+
+/**
+ * At most one target: the body schema checks it, and so does the service, so that every caller
+ * gets the same stable error naming the field.
+ */
+function checkOneTarget(b: { monitor_id: string | null; group_id?: string | null; tags?: readonly string[] | null }) {
+  const targets = [b.monitor_id, b.group_id ?? null, b.tags ?? null].filter((t) => t !== null).length
+  if (targets > 1)
+    throw new AppError('VALIDATION_FAILED', 'body.tags: target a monitor, a group or tags, not several', {
+      issues: [{ path: 'body.tags', message: 'target a monitor, a group or tags, not several' }],
+    })
+}
+
 function toOut(w: MaintenanceRow, now: number) {
   const s = JSON.parse(w.schedule) as MaintenanceSchedule
   const schedule = s.kind === 'once' ? { kind: 'once', starts_at: iso(s.starts_at), ends_at: iso(s.ends_at) } : s
@@ -56,6 +78,7 @@ function toOut(w: MaintenanceRow, now: number) {
     description: w.description,
     monitor_id: w.monitor_id,
     group_id: w.group_id,
+    tags: tagsOut(w.tags),
     schedule: schedule as Record<string, unknown>,
     active: activeWindow(s, now) !== null,
     next_start: next ? iso(next.start) : null,
@@ -82,9 +105,11 @@ export async function createMaintenance(
     description: string | null
     monitor_id: string | null
     group_id: string | null
+    tags: string[] | null
     schedule: ScheduleInput
   },
 ) {
+  checkOneTarget(b)
   await checkMonitor(deps, ctx, b.monitor_id)
   await checkGroup(deps, ctx, b.group_id)
   const now = deps.clock.now()
@@ -96,6 +121,7 @@ export async function createMaintenance(
     description: b.description,
     monitor_id: b.monitor_id,
     group_id: b.group_id,
+    tags: tagsIn(b.tags),
     schedule: JSON.stringify(toSchedule(b.schedule)),
     created_at: now,
     updated_at: now,
@@ -113,10 +139,12 @@ export async function updateMaintenance(
     description: string | null
     monitor_id: string | null
     group_id: string | null
+    tags: string[] | null
     schedule: ScheduleInput
   },
 ) {
   await ownWindow(deps, ctx, id)
+  checkOneTarget(b)
   await checkMonitor(deps, ctx, b.monitor_id)
   await checkGroup(deps, ctx, b.group_id)
   const now = deps.clock.now()
@@ -125,6 +153,7 @@ export async function updateMaintenance(
     description: b.description,
     monitor_id: b.monitor_id,
     group_id: b.group_id,
+    tags: tagsIn(b.tags),
     schedule: JSON.stringify(toSchedule(b.schedule)),
     updated_at: now,
   })
@@ -145,6 +174,7 @@ function silenceOut(s: SilenceRow, now: number) {
     name: s.name,
     reason: s.reason,
     monitor_id: s.monitor_id,
+    tags: tagsOut(s.tags),
     starts_at: iso(s.starts_at),
     ends_at: iso(s.ends_at),
     active: s.starts_at <= now && now < s.ends_at,
@@ -163,11 +193,13 @@ export async function createSilence(
     name: string
     reason: string | null
     monitor_id: string | null
+    tags: string[] | null
     starts_at?: string | undefined
     ends_at?: string | undefined
     duration_minutes?: number | undefined
   },
 ) {
+  checkOneTarget(b)
   await checkMonitor(deps, ctx, b.monitor_id)
   const now = deps.clock.now()
   const starts = b.starts_at ? Date.parse(b.starts_at) : now
@@ -183,6 +215,7 @@ export async function createSilence(
     name: b.name,
     reason: b.reason,
     monitor_id: b.monitor_id,
+    tags: tagsIn(b.tags),
     starts_at: starts,
     ends_at: ends,
     created_at: now,

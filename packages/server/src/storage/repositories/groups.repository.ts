@@ -180,8 +180,9 @@ export class GroupsRepository {
   }
 
   /**
-   * Updates a tag. A rename (`relabel`) also rewrites the owner's tag-selector alert rules that
-   * name the old label, in the same transaction, so they keep watching the same monitors.
+   * Updates a tag. A rename (`relabel`) also rewrites the owner's tag selectors that name the old
+   * label (alert rules, maintenance windows and silences), in the same transaction, so they keep
+   * covering the same monitors.
    */
   async updateTag(
     id: string,
@@ -191,6 +192,11 @@ export class GroupsRepository {
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('tags').set(patch).where('id', '=', id).execute()
       if (!relabel || relabel.from === relabel.to) return
+      const rename = (json: string | null): string | null => {
+        const labels = JSON.parse(json ?? '[]') as string[]
+        if (!labels.includes(relabel.from)) return null
+        return JSON.stringify([...new Set(labels.map((l) => (l === relabel.from ? relabel.to : l)))])
+      }
       const rules = await tx
         .selectFrom('alert_rules')
         .select(['id', 'tag_selector'])
@@ -198,14 +204,21 @@ export class GroupsRepository {
         .where('target_kind', '=', 'tag')
         .execute()
       for (const r of rules) {
-        const labels = JSON.parse(r.tag_selector ?? '[]') as string[]
-        if (!labels.includes(relabel.from)) continue
-        const next = [...new Set(labels.map((l) => (l === relabel.from ? relabel.to : l)))]
-        await tx
-          .updateTable('alert_rules')
-          .set({ tag_selector: JSON.stringify(next) })
-          .where('id', '=', r.id)
+        const next = rename(r.tag_selector)
+        if (next !== null)
+          await tx.updateTable('alert_rules').set({ tag_selector: next }).where('id', '=', r.id).execute()
+      }
+      for (const table of ['maintenance_windows', 'alert_silences'] as const) {
+        const rows = await tx
+          .selectFrom(table)
+          .select(['id', 'tags'])
+          .where('owner_id', '=', relabel.ownerId)
+          .where('tags', 'is not', null)
           .execute()
+        for (const r of rows) {
+          const next = rename(r.tags)
+          if (next !== null) await tx.updateTable(table).set({ tags: next }).where('id', '=', r.id).execute()
+        }
       }
     })
   }

@@ -11,10 +11,11 @@ export class MaintenanceRepository {
 
   /**
    * Windows that can cover a monitor: on the monitor itself, on the group it is in now (membership
-   * is read at evaluation time), or owner-wide (neither monitor nor group).
+   * is read at evaluation time), on tags it carries now (every label of the selector, windows of
+   * its own owner only), or owner-wide (no monitor, group nor tags).
    */
-  forMonitor(monitorId: string, ownerId: string): Promise<MaintenanceRow[]> {
-    return this.db
+  async forMonitor(monitorId: string, ownerId: string): Promise<MaintenanceRow[]> {
+    const rows = await this.db
       .selectFrom('maintenance_windows')
       .selectAll()
       .where((eb) =>
@@ -25,6 +26,36 @@ export class MaintenanceRepository {
         ]),
       )
       .execute()
+    return this.matchingTags(rows, monitorId, ownerId)
+  }
+
+  /**
+   * Keeps the rows that cover the monitor: untagged rows as they are, tag-selector rows of the
+   * monitor's owner when the monitor carries every label now.
+   */
+  private async matchingTags<R extends { tags: string | null; owner_id: string }>(
+    rows: R[],
+    monitorId: string,
+    ownerId: string,
+  ): Promise<R[]> {
+    if (!rows.some((r) => r.tags !== null)) return rows
+    const labels = await this.labelsOf(monitorId)
+    return rows.filter((r) => {
+      if (r.tags === null) return true
+      const wanted = JSON.parse(r.tags) as string[]
+      return r.owner_id === ownerId && wanted.length > 0 && wanted.every((w) => labels.has(w))
+    })
+  }
+
+  /** The labels (`key:value` or `key`) a monitor carries now. */
+  private async labelsOf(monitorId: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('monitor_tags')
+      .innerJoin('tags', 'tags.id', 'monitor_tags.tag_id')
+      .select(['tags.key', 'tags.value'])
+      .where('monitor_tags.monitor_id', '=', monitorId)
+      .execute()
+    return new Set(rows.map((l) => (l.value === '' ? l.key : `${l.key}:${l.value}`)))
   }
 
   list(ctx: RequestContext): Promise<MaintenanceRow[]> {
@@ -59,9 +90,12 @@ export class MaintenanceRepository {
     return q.orderBy('starts_at', 'desc').execute()
   }
 
-  /** Silences active at `at` for this owner that cover the monitor (or all of the owner's). */
-  activeSilences(ownerId: string, monitorId: string, at: number): Promise<SilenceRow[]> {
-    return this.db
+  /**
+   * Silences active at `at` for this owner that cover the monitor: on it, on tags it carries now
+   * (every label of the selector), or on all of the owner's monitors.
+   */
+  async activeSilences(ownerId: string, monitorId: string, at: number): Promise<SilenceRow[]> {
+    const rows = await this.db
       .selectFrom('alert_silences')
       .selectAll()
       .where('owner_id', '=', ownerId)
@@ -69,6 +103,7 @@ export class MaintenanceRepository {
       .where('ends_at', '>', at)
       .where((eb) => eb.or([eb('monitor_id', 'is', null), eb('monitor_id', '=', monitorId)]))
       .execute()
+    return this.matchingTags(rows, monitorId, ownerId)
   }
 
   findSilence(id: string): Promise<SilenceRow | undefined> {
