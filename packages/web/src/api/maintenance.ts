@@ -12,10 +12,12 @@ export type MaintenanceSchedule =
 export interface MaintenanceInput {
   name: string
   description: string | null
-  /** One monitor; with group_id also null, every monitor of the owner. */
+  /** One monitor; with group_id and tags also null, every monitor of the owner. */
   monitor_id: string | null
   /** A monitor group: the window covers its members at the time it runs. */
   group_id: string | null
+  /** Tag labels: the window covers the monitors carrying all of them at the time it runs. */
+  tags: string[] | null
   schedule: MaintenanceSchedule
 }
 
@@ -30,6 +32,8 @@ export interface SilenceInput {
   name: string
   reason: string | null
   monitor_id: string | null
+  /** Tag labels: the silence covers the monitors carrying all of them. */
+  tags: string[] | null
   ends_at?: string
   duration_minutes?: number
 }
@@ -39,6 +43,7 @@ export interface Silence {
   name: string
   reason: string | null
   monitor_id: string | null
+  tags: string[] | null
   starts_at: string
   ends_at: string
   active: boolean

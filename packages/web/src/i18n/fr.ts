@@ -530,6 +530,10 @@ const fr: MessageSchema = {
     groupTarget: '{name} (groupe)',
     monitorsOptgroup: 'Moniteurs',
     groupsOptgroup: 'Groupes (leurs moniteurs au moment de la fenêtre)',
+    tagsOption: 'Moniteurs avec les tags…',
+    tagsTarget: 'Avec les tags {tags}',
+    tagsHelp:
+      'Couvre vos moniteurs portant tous ces tags au moment où elle s’applique, y compris ceux tagués plus tard.',
     activeNow: 'En cours',
     noNext: 'Aucun',
     columns: {
@@ -576,6 +580,7 @@ const fr: MessageSchema = {
       required: 'Ce champ est obligatoire.',
       endBeforeStart: 'La fin doit être après le début.',
       endInPast: 'La fin doit être dans le futur.',
+      tagsRequired: 'Ajoutez au moins un tag.',
       days: 'Choisissez au moins un jour.',
       time: 'Saisissez une heure au format HH:MM.',
       duration: 'Entre 1 et 10080 minutes (une semaine).',

@@ -21,8 +21,10 @@ export interface ScheduleFormState {
 export interface MaintenanceFormState {
   name: string
   description: string
-  /** '' = every monitor of the owner. */
+  /** The target picker's value: '' = every monitor of the owner, {@link TAGS_TARGET} = `tags`. */
   monitorId: string
+  /** The labels when the target is tags. */
+  tags: string[]
   schedule: ScheduleFormState
 }
 
@@ -32,6 +34,7 @@ export const MAINTENANCE_FIELDS = [
   'description',
   'monitor_id',
   'group_id',
+  'tags',
   'schedule',
   'schedule.kind',
   'schedule.starts_at',
@@ -114,25 +117,41 @@ export function emptyScheduleForm(timezone = browserTimeZone(), now = new Date()
 
 /** The target picker's value for a group (a monitor is its bare id; '' is every monitor). */
 export const GROUP_TARGET = 'group:'
+/** The target picker's value for "monitors with tags" (the labels are held next to it). */
+export const TAGS_TARGET = 'tags:'
 
-/** The API's `monitor_id` / `group_id` pair for a target picker value. */
-export function targetOf(value: string): { monitor_id: string | null; group_id: string | null } {
-  if (value.startsWith(GROUP_TARGET)) return { monitor_id: null, group_id: value.slice(GROUP_TARGET.length) }
-  return { monitor_id: value || null, group_id: null }
+/** The API's `monitor_id` / `group_id` / `tags` for a target picker value and its labels. */
+export function targetOf(
+  value: string,
+  tags: readonly string[] = [],
+): { monitor_id: string | null; group_id: string | null; tags: string[] | null } {
+  if (value === TAGS_TARGET) return { monitor_id: null, group_id: null, tags: [...tags] }
+  if (value.startsWith(GROUP_TARGET))
+    return { monitor_id: null, group_id: value.slice(GROUP_TARGET.length), tags: null }
+  return { monitor_id: value || null, group_id: null, tags: null }
+}
+
+/** The target picker's value for a saved target. */
+export function pickerValueOf(t: { monitor_id: string | null; group_id?: string | null; tags?: string[] | null }) {
+  if (t.tags) return TAGS_TARGET
+  return t.group_id ? `${GROUP_TARGET}${t.group_id}` : (t.monitor_id ?? '')
 }
 
 export function emptyMaintenanceForm(timezone?: string, now?: Date): MaintenanceFormState {
-  return { name: '', description: '', monitorId: '', schedule: emptyScheduleForm(timezone, now) }
+  return { name: '', description: '', monitorId: '', tags: [], schedule: emptyScheduleForm(timezone, now) }
 }
 
 /** Loads a saved window into the form; the kinds not in use keep their defaults. */
 export function formFromWindow(
-  w: Pick<MaintenanceWindow, 'name' | 'description' | 'monitor_id' | 'group_id' | 'schedule'>,
+  w: Pick<MaintenanceWindow, 'name' | 'description' | 'monitor_id' | 'group_id' | 'schedule'> & {
+    tags?: string[] | null
+  },
 ) {
   const form = emptyMaintenanceForm()
   form.name = w.name
   form.description = w.description ?? ''
-  form.monitorId = w.group_id ? `${GROUP_TARGET}${w.group_id}` : (w.monitor_id ?? '')
+  form.monitorId = pickerValueOf(w)
+  form.tags = w.tags ? [...w.tags] : []
   const s = w.schedule
   const f = form.schedule
   f.kind = s.kind
@@ -189,13 +208,14 @@ export function buildMaintenanceInput(state: MaintenanceFormState): {
   const errors: FieldErrors = {}
   const name = state.name.trim()
   if (!name) errors.name = { key: 'required' }
+  if (state.monitorId === TAGS_TARGET && state.tags.length === 0) errors.tags = { key: 'tagsRequired' }
   const schedule = buildSchedule(state.schedule, errors)
   if (!schedule || Object.keys(errors).length > 0) return { input: null, errors }
   return {
     input: {
       name,
       description: state.description.trim() || null,
-      ...targetOf(state.monitorId),
+      ...targetOf(state.monitorId, state.tags),
       schedule,
     },
     errors,

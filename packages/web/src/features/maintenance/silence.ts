@@ -1,6 +1,6 @@
 import type { SilenceInput } from '../../api/maintenance'
 import type { FieldErrors } from './form-errors'
-import { localToIso } from './schedule'
+import { localToIso, TAGS_TARGET } from './schedule'
 
 /** The presets the issue asks for: 15 min, 1 h, 4 h, 1 day (minutes). */
 export const SILENCE_PRESETS = [15, 60, 240, 1440] as const
@@ -9,19 +9,30 @@ export type SilenceLength = (typeof SILENCE_PRESETS)[number] | 'custom'
 export interface SilenceFormState {
   name: string
   reason: string
-  /** '' = every monitor of the owner. */
+  /** The target picker's value: '' = every monitor of the owner, {@link TAGS_TARGET} = `tags`. */
   monitorId: string
+  /** The labels when the target is tags. */
+  tags: string[]
   length: SilenceLength
   /** `datetime-local`, used when `length` is 'custom'. */
   endsAt: string
 }
 
-export const SILENCE_FIELDS = ['name', 'reason', 'monitor_id', 'ends_at', 'duration_minutes', 'starts_at'] as const
+export const SILENCE_FIELDS = [
+  'name',
+  'reason',
+  'monitor_id',
+  'tags',
+  'ends_at',
+  'duration_minutes',
+  'starts_at',
+] as const
 
 export const emptySilenceForm = (): SilenceFormState => ({
   name: '',
   reason: '',
   monitorId: '',
+  tags: [],
   length: 60,
   endsAt: '',
 })
@@ -34,6 +45,8 @@ export function buildSilenceInput(
   const errors: FieldErrors = {}
   const name = state.name.trim()
   if (!name) errors.name = { key: 'required' }
+  const byTags = state.monitorId === TAGS_TARGET
+  if (byTags && state.tags.length === 0) errors.tags = { key: 'tagsRequired' }
   let end: Pick<SilenceInput, 'ends_at' | 'duration_minutes'> = {}
   if (state.length === 'custom') {
     const iso = localToIso(state.endsAt)
@@ -45,7 +58,13 @@ export function buildSilenceInput(
   }
   if (Object.keys(errors).length > 0) return { input: null, errors }
   return {
-    input: { name, reason: state.reason.trim() || null, monitor_id: state.monitorId || null, ...end },
+    input: {
+      name,
+      reason: state.reason.trim() || null,
+      monitor_id: byTags ? null : state.monitorId || null,
+      tags: byTags ? [...state.tags] : null,
+      ...end,
+    },
     errors,
   }
 }

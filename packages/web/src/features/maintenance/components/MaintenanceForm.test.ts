@@ -1,9 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../api/client'
 import type { MaintenanceInput } from '../../../api/maintenance'
 import { i18n, setLocale } from '../../../i18n'
+import { loadTagRules } from '../../groups/tagRules'
 import { browserTimeZone, emptyMaintenanceForm, formFromWindow } from '../schedule'
 import MaintenanceForm from './MaintenanceForm.vue'
 
@@ -22,6 +23,8 @@ function mountForm(save: (input: MaintenanceInput) => Promise<unknown>, initial 
 
 const saved = (save: ReturnType<typeof vi.fn>) => save.mock.calls[0]?.[0] as MaintenanceInput
 
+// The tag rules load lazily in the app; loaded up front here, tag checks take microtasks.
+beforeAll(() => loadTagRules())
 beforeEach(() => {
   setLocale('en', false)
   setActivePinia(createPinia())
@@ -44,6 +47,7 @@ describe('MaintenanceForm', () => {
       description: null,
       monitor_id: 'm2',
       group_id: null,
+      tags: null,
       schedule: {
         kind: 'once',
         starts_at: new Date('2026-05-01T22:00').toISOString(),
@@ -86,6 +90,7 @@ describe('MaintenanceForm', () => {
       description: null,
       monitor_id: null,
       group_id: null,
+      tags: null,
       schedule: { kind: 'weekly', days: [0, 6], start: '22:00', end: '02:00', timezone: 'Europe/Paris' },
     })
   })
@@ -120,6 +125,49 @@ describe('MaintenanceForm', () => {
     await flushPromises()
     expect(save).not.toHaveBeenCalled()
     expect(wrapper.find('#mw-days-error').text()).toBe('Pick at least one day.')
+  })
+
+  it('round-trips a saved tags target through the picker, and shows the server’s issue on the tag list', async () => {
+    const schedule = { kind: 'cron' as const, cron: '0 3 * * 0', duration_minutes: 60, timezone: 'UTC' }
+    const window = {
+      name: 'DB',
+      description: null,
+      monitor_id: null,
+      group_id: null,
+      tags: ['env:prod', 'db'],
+      schedule,
+    }
+    const save = vi.fn(async (_input: MaintenanceInput) => {
+      if (save.mock.calls.length > 1)
+        throw new ApiError(400, 'VALIDATION_FAILED', 'Request validation failed', {
+          issues: [{ path: 'body.tags', message: 'target a monitor, a group or tags, not several' }],
+        })
+    })
+    const wrapper = mountForm(save, formFromWindow(window))
+    expect((wrapper.find('select[name="monitor_id"]').element as HTMLSelectElement).value).toBe('tags:')
+    expect(wrapper.findAll('[data-testid="tag-chip"] .chip__text').map((c) => c.text())).toEqual(['env:prod', 'db'])
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(saved(save)).toEqual(window)
+
+    // Removing a chip and adding one changes the selector; the server's error lands on the tag list.
+    await wrapper.findAll('[data-testid="tag-input-remove"]')[1]!.trigger('click')
+    const field = wrapper.find('[data-testid="tag-input-field"]')
+    await field.setValue('zone:a')
+    await field.trigger('keydown', { key: 'Enter' })
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(save.mock.calls[1]?.[0]).toMatchObject({ tags: ['env:prod', 'zone:a'] })
+    expect(wrapper.find('[data-testid="tag-input"]').element.closest('.field')?.textContent).toContain(
+      'target a monitor, a group or tags, not several',
+    )
+
+    // Picking a monitor hides the tag input and sends no tags.
+    await wrapper.find('select[name="monitor_id"]').setValue('m1')
+    expect(wrapper.find('[data-testid="tag-input"]').exists()).toBe(false)
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(save.mock.calls[2]?.[0]).toMatchObject({ monitor_id: 'm1', group_id: null, tags: null })
   })
 
   it("shows the server's 400 issues on the matching fields", async () => {
