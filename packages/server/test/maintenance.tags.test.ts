@@ -83,12 +83,19 @@ describe('maintenance windows targeting tags', () => {
 
   it('follows a rename of the tag by its owner, and updates a window to tags and back', async () => {
     const w = (await window({ tags: ['rack:1'] })).json() as { id: string }
+    const sil = await ok('POST', '/silences', { name: 'rack', tags: ['rack:1', 'db'], duration_minutes: 30 })
+    const bobsWindow = (await window({ tags: ['rack:1'] }, bob)).json() as { id: string }
     const m = await manual('racked', { tags: ['rack:1'] })
     const tags = await ok<{ id: string; key: string; value: string | null }[]>('GET', '/tags')
     const rack = tags.find((x) => x.key === 'rack' && x.value === '1')!
     await ok('PATCH', `/tags/${rack.id}`, { label: 'rack:2' })
     const after = await ok<{ id: string; tags: string[] | null }[]>('GET', '/maintenance')
     expect(after.find((x) => x.id === w.id)?.tags).toEqual(['rack:2'])
+    const silences = await ok<{ id: string; tags: string[] | null }[]>('GET', '/silences')
+    expect(silences.find((x) => x.id === sil.id)?.tags).toEqual(['rack:2', 'db'])
+    // Bob's selector names Bob's labels: Alice's rename leaves it alone.
+    const bobs = await ok<{ id: string; tags: string[] | null }[]>('GET', '/maintenance', undefined, bob)
+    expect(bobs.find((x) => x.id === bobsWindow.id)?.tags).toEqual(['rack:1'])
     await set(m.id, 'down')
     expect(openedFor(m.id)).toMatchObject({ paging: false, suppressed: 'maintenance' })
     const schedule = { kind: 'weekly', days: [0], start: '01:00', end: '02:00', timezone: 'UTC' }

@@ -5,6 +5,7 @@ import { ApiError } from '../../../api/client'
 import type { MaintenanceInput } from '../../../api/maintenance'
 import { i18n, setLocale } from '../../../i18n'
 import { loadTagRules } from '../../groups/tagRules'
+import { fakeApi } from '../../incidents/test/fake-api'
 import { browserTimeZone, emptyMaintenanceForm, formFromWindow } from '../schedule'
 import MaintenanceForm from './MaintenanceForm.vue'
 
@@ -29,6 +30,7 @@ beforeEach(() => {
   setLocale('en', false)
   setActivePinia(createPinia())
   document.body.innerHTML = ''
+  vi.unstubAllGlobals()
 })
 
 describe('MaintenanceForm', () => {
@@ -143,6 +145,8 @@ describe('MaintenanceForm', () => {
           issues: [{ path: 'body.tags', message: 'target a monitor, a group or tags, not several' }],
         })
     })
+    // The picker loads the owner's tags as suggestions.
+    fakeApi({ 'GET /api/v1/groups': () => [], 'GET /api/v1/tags': () => [] })
     const wrapper = mountForm(save, formFromWindow(window))
     expect((wrapper.find('select[name="monitor_id"]').element as HTMLSelectElement).value).toBe('tags:')
     expect(wrapper.findAll('[data-testid="tag-chip"] .chip__text').map((c) => c.text())).toEqual(['env:prod', 'db'])

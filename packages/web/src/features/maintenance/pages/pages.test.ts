@@ -115,6 +115,10 @@ describe('maintenance and silences pages', () => {
       'GET /api/v1/maintenance': () => [],
       'GET /api/v1/monitors': () => monitors,
       'GET /api/v1/groups': () => [],
+      'GET /api/v1/tags': () => [
+        { id: 't1', key: 'env', value: 'prod', label: 'env:prod', color: null, monitor_count: 2 },
+        { id: 't2', key: 'db', value: null, label: 'db', color: '#ff0000', monitor_count: 1 },
+      ],
       'POST /api/v1/maintenance': (body) => ({ ...windowRow, ...(body as object), id: 'w9' }),
     })
     const page = await mountPage(MaintenancePage)
@@ -123,6 +127,12 @@ describe('maintenance and silences pages', () => {
     expect(page.find('[data-testid="tag-input"]').exists()).toBe(false)
     await page.get('input[name="name"]').setValue('DB upgrade')
     await page.get('select[name="monitor_id"]').setValue('tags:')
+    await flushPromises()
+    // The owner's tags are offered while typing.
+    expect(page.findAll('[data-testid="tag-input"] datalist option').map((o) => o.attributes('value'))).toEqual([
+      'db',
+      'env:prod',
+    ])
     // No tag yet: refused before calling the server.
     await page.get('[data-testid="maintenance-form"]').trigger('submit')
     await flushPromises()
