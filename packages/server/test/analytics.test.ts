@@ -461,6 +461,45 @@ describe('ingestion through the API flags maintenance and keeps details only whe
   })
 })
 
+describe('maintenance by group and by tags flags only the monitors it covers', () => {
+  it('a group window and a tag window count as maintenance for their monitors only', async () => {
+    const probe = await registerProbe(t, admin, 'maint-probe-2')
+    const post = async (url: string, payload: object) =>
+      (await t.app.inject({ method: 'POST', url, headers: alice.auth, payload })).json() as { id: string }
+    const group = await post('/api/v1/groups', { name: 'Maintained group' })
+    const inGroup = await post('/api/v1/monitors', { ...HTTP_MONITOR, name: 'in group', group_id: group.id })
+    const tagged = await post('/api/v1/monitors', { ...HTTP_MONITOR, name: 'tagged', tags: ['db:primary', 'env:prod'] })
+    const partly = await post('/api/v1/monitors', { ...HTTP_MONITOR, name: 'partly tagged', tags: ['env:prod'] })
+    const other = await post('/api/v1/monitors', { ...HTTP_MONITOR, name: 'untouched' })
+    const once = { kind: 'once', starts_at: iso(now - 30 * MINUTE_MS), ends_at: iso(now - 10 * MINUTE_MS) }
+    await post('/api/v1/maintenance', { name: 'group upgrade', group_id: group.id, schedule: once })
+    await post('/api/v1/maintenance', { name: 'db upgrade', tags: ['db:primary', 'env:prod'], schedule: once })
+    const ids = [inGroup.id, tagged.id, partly.id, other.id]
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probes/results',
+      headers: { 'x-probe-api-key': probe.api_key },
+      payload: {
+        batch_id: 'maint-2',
+        results: ids.flatMap((monitor_id) =>
+          Array.from({ length: 40 }, (_, i) => ({
+            monitor_id,
+            checked_at: now - (40 - i) * MINUTE_MS,
+            status: 'up',
+            latency_ms: 12,
+          })),
+        ),
+      },
+    })
+    expect(res.statusCode).toBe(202)
+    const maint = async (id: string) => (await get(`/api/v1/monitors/${id}/uptime?hours=1`)).json().minutes.maint
+    expect(await maint(inGroup.id)).toBe(20)
+    expect(await maint(tagged.id)).toBe(20)
+    expect(await maint(partly.id)).toBe(0)
+    expect(await maint(other.id)).toBe(0)
+  })
+})
+
 describe('Prometheus exposition and storage status', () => {
   it('without METRICS_TOKEN: process metrics only, no monitor names', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' })

@@ -29,6 +29,13 @@ describe('pickGroup: one page per root cause', () => {
     ['same probes but 2 min ago: separate (90 s window)', incoming(), [c('a', { startedAt: T - 120_000 })], null],
     ['global on other probes: separate', incoming(), [c('a', { affected: ['p9'] })], null],
     [
+      'two server-judged outages (no probes) within 90 s: probes',
+      incoming({ affected: [] }),
+      [c('a', { affected: [] })],
+      ['a', 'probes'],
+    ],
+    ['server-judged and probe-judged: separate', incoming({ affected: [] }), [c('a')], null],
+    [
       'an ancestor is down: dependency wins',
       incoming({ ancestors: new Set(['m-b']) }),
       [c('a'), c('b', { scope: 'regional' })],

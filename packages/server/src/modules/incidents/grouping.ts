@@ -29,7 +29,9 @@ export type GroupReason = 'dependency' | 'monitor_group' | 'probes'
  * - monitor_group: with it, open incidents (opened within 2 min) cover at least half of the new
  *   incident's monitor group (at least 2 monitors), e.g. a service's backend going down;
  * - probes: an incident of the same scope (both regional or both global) opened within 90 s on
- *   some of the same failing probes (a network or data-centre problem). Pure.
+ *   some of the same failing probes (a network or data-centre problem); two incidents with no
+ *   probe at all (heartbeats and other monitors the server itself judges) share the server as
+ *   their observer, e.g. several cron jobs of one host going silent together. Pure.
  */
 export function pickGroup(
   incoming: {
@@ -55,9 +57,11 @@ export function pickGroup(
     if (first && monitorsDown * 2 >= mg.size) return { with: first, reason: 'monitor_group' }
   }
   if (incoming.scope === 'regional' || incoming.scope === 'global') {
-    const shared = within(PROBES_WINDOW_MS).find(
-      (c) => c.scope === incoming.scope && c.affected.some((p) => incoming.affected.includes(p)),
-    )
+    const sameObserver = (affected: readonly string[]) =>
+      affected.length === 0 && incoming.affected.length === 0
+        ? true
+        : affected.some((p) => incoming.affected.includes(p))
+    const shared = within(PROBES_WINDOW_MS).find((c) => c.scope === incoming.scope && sameObserver(c.affected))
     if (shared) return { with: shared, reason: 'probes' }
   }
   return null

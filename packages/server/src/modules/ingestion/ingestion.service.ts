@@ -29,7 +29,10 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
   // A monitor deleted while its results were in flight: drop those results, keep the rest.
   const kept = batch.results.filter((r) => monitors.has(r.monitor_id))
   const now = deps.clock.now()
-  const inMaintenance = await maintenanceFlagger(deps)
+  const inMaintenance = await maintenanceFlagger(
+    deps,
+    [...new Set(kept.map((r) => r.monitor_id))].map((id) => monitors.get(id)!),
+  )
   const memory = detailMemory(deps)
   // Remembered only once the batch is stored: a failed batch must not suppress the next detail.
   const remembered = new Map<string, DetailMemory>()
