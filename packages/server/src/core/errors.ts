@@ -16,3 +16,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`)
+
+/** A 400 about one field: `path: message` as the message, and the same as the only issue. */
+export const invalid = (path: string, message: string) =>
+  new AppError('VALIDATION_FAILED', `${path}: ${message}`, { issues: [{ path, message }] })

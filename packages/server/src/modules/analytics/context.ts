@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
-import { AppError, notFound } from '../../core/errors.js'
+import { invalid, notFound } from '../../core/errors.js'
 import type { MonitorWithState } from '../../storage/repositories/index.js'
 import type { SeriesInfo } from '../../storage/repositories/series.repository.js'
 import { type Action, authorize } from '../policy/policy.js'
@@ -45,6 +45,4 @@ export function resolveWindow(q: WindowQueryIn, now: number, defaultHours = 24):
   return { from: now - (q.hours ?? q.period_hours ?? defaultHours) * HOUR, to: now }
 }
 
-export function invalid(path: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', `${path}: ${message}`, { issues: [{ path, message }] })
-}
+export { invalid } from '../../core/errors.js'

@@ -1,7 +1,7 @@
 import { iso } from '@whatisup/shared'
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
-import { AppError, notFound } from '../../core/errors.js'
+import { AppError, invalid, notFound } from '../../core/errors.js'
 import { newId } from '../../core/ids.js'
 import type { MaintenanceRow, SilenceRow } from '../../storage/repositories/index.js'
 import { releaseSuppressed } from '../incidents/index.js'
@@ -17,10 +17,7 @@ function toSchedule(s: ScheduleInput): MaintenanceSchedule {
   const schedule: MaintenanceSchedule =
     s.kind === 'once' ? { kind: 'once', starts_at: Date.parse(s.starts_at), ends_at: Date.parse(s.ends_at) } : s
   const err = scheduleError(schedule)
-  if (err)
-    throw new AppError('VALIDATION_FAILED', `body.schedule: ${err}`, {
-      issues: [{ path: 'body.schedule', message: err }],
-    })
+  if (err) throw invalid('body.schedule', err)
   return schedule
 }
 
@@ -28,10 +25,7 @@ function toSchedule(s: ScheduleInput): MaintenanceSchedule {
 async function checkMonitor(deps: Deps, ctx: RequestContext, id: string | null): Promise<void> {
   if (id === null) return
   const m = await deps.repos.monitors.findVisible(ctx, id)
-  if (!m)
-    throw new AppError('VALIDATION_FAILED', 'body.monitor_id: unknown monitor', {
-      issues: [{ path: 'body.monitor_id', message: 'unknown monitor' }],
-    })
+  if (!m) throw invalid('body.monitor_id', 'unknown monitor')
   authorize(ctx, 'monitor:update', m)
 }
 
@@ -39,10 +33,7 @@ async function checkMonitor(deps: Deps, ctx: RequestContext, id: string | null):
 async function checkGroup(deps: Deps, ctx: RequestContext, id: string | null): Promise<void> {
   if (id === null) return
   const g = await deps.repos.groups.findGroupVisible(ctx, id)
-  if (!g)
-    throw new AppError('VALIDATION_FAILED', 'body.group_id: unknown group', {
-      issues: [{ path: 'body.group_id', message: 'unknown group' }],
-    })
+  if (!g) throw invalid('body.group_id', 'unknown group')
   authorize(ctx, 'group:manage', g)
 }
 
@@ -62,10 +53,7 @@ function tagsIn(tags: readonly string[] | null | undefined): string | null {
  */
 function checkOneTarget(b: { monitor_id: string | null; group_id?: string | null; tags?: readonly string[] | null }) {
   const targets = [b.monitor_id, b.group_id ?? null, b.tags ?? null].filter((t) => t !== null).length
-  if (targets > 1)
-    throw new AppError('VALIDATION_FAILED', 'body.tags: target a monitor, a group or tags, not several', {
-      issues: [{ path: 'body.tags', message: 'target a monitor, a group or tags, not several' }],
-    })
+  if (targets > 1) throw invalid('body.tags', 'target a monitor, a group or tags, not several')
 }
 
 function toOut(w: MaintenanceRow, now: number) {
@@ -204,10 +192,7 @@ export async function createSilence(
   const now = deps.clock.now()
   const starts = b.starts_at ? Date.parse(b.starts_at) : now
   const ends = b.ends_at ? Date.parse(b.ends_at) : starts + (b.duration_minutes ?? 0) * 60_000
-  if (ends <= starts)
-    throw new AppError('VALIDATION_FAILED', 'body.ends_at: must be after starts_at', {
-      issues: [{ path: 'body.ends_at', message: 'must be after starts_at' }],
-    })
+  if (ends <= starts) throw invalid('body.ends_at', 'must be after starts_at')
   const row: SilenceRow = {
     id: newId(now),
     owner_id: ctx.userId,
@@ -252,9 +237,7 @@ export async function addDependency(deps: Deps, ctx: RequestContext, childId: st
   if (!child) throw notFound('monitor')
   authorize(ctx, 'monitor:update', child)
   if (!(await deps.repos.monitors.findVisible(ctx, parentId))) {
-    throw new AppError('VALIDATION_FAILED', 'body.parent_id: unknown monitor', {
-      issues: [{ path: 'body.parent_id', message: 'unknown monitor' }],
-    })
+    throw invalid('body.parent_id', 'unknown monitor')
   }
   if (parentId === childId) throw new AppError('VALIDATION_FAILED', 'body.parent_id: a monitor cannot depend on itself')
   const edges = await deps.repos.maintenance.allEdges()

@@ -1,7 +1,7 @@
 import { parseTag } from '@whatisup/shared'
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
-import { AppError } from '../../core/errors.js'
+import { AppError, invalid } from '../../core/errors.js'
 import type { GroupRow, TagKey } from '../../storage/repositories/index.js'
 import { groupCycle } from '../composite/index.js'
 
@@ -14,8 +14,7 @@ export function storedTags(labels: readonly string[]): TagKey[] {
   })
 }
 
-const badGroup = (message: string) =>
-  new AppError('VALIDATION_FAILED', `body.group_id: ${message}`, { issues: [{ path: 'body.group_id', message }] })
+const badGroup = (message: string) => invalid('body.group_id', message)
 
 /**
  * A group a monitor may be filed in: one the caller can see, of the monitor's own owner (or team),

@@ -30,12 +30,6 @@ export interface ConsensusRow extends MinuteCounts {
 
 const IN_CHUNK = 500
 /**
- * SQLite merges histograms in SQL (`wiu_hist_sum`, measured faster there than narrow rows merged
- * in JS); PostgreSQL has no such aggregate and returns the blobs.
- */
-const HIST_IN_SQL = true
-
-/**
  * Reads of the rollup tiers. Every query is a primary-key range per key (series or monitor), so
  * its cost depends on the window and the number of series, never on how much history is stored.
  */
@@ -113,7 +107,9 @@ export class RollupsRepository {
     for (let i = 0; i < skeys.length; i += IN_CHUNK) {
       const chunk = skeys.slice(i, i + IN_CHUNK)
       const where = sql`r.skey in (${sql.join(chunk)}) and r.bucket >= ${from} and r.bucket < ${to}`
-      const hist = opts.hist && !pg && HIST_IN_SQL ? sql`, wiu_hist_sum(r.hist) as hist` : sql``
+      // SQLite merges histograms in SQL (`wiu_hist_sum`, measured faster there than narrow rows merged in
+      // JS); PostgreSQL has no such aggregate and returns the blobs, merged below.
+      const hist = opts.hist && !pg ? sql`, wiu_hist_sum(r.hist) as hist` : sql``
       const { rows } = await sql<SumRow>`select ${keyCols}, ${sql.join(
         SUMMED.map((c) => sql`sum(${sql.ref(`r.${c}`)}) as ${sql.ref(c)}`),
         sql`, `,
@@ -131,7 +127,7 @@ export class RollupsRepository {
           out.push(row)
         }
       }
-      if (opts.hist && (pg || !HIST_IN_SQL)) {
+      if (opts.hist && pg) {
         // Narrow rows (group keys + blob), merged into one dense histogram per group.
         const { rows: hs } = await sql<{ skey?: number; mkey?: number; bucket?: number; hist: Uint8Array }>`
           select ${keyCols}, r.hist from ${table} r ${join} where ${where}`.execute(this.db)
