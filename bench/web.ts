@@ -53,6 +53,8 @@ const { values: flags } = parseArgs({
     loads: { type: 'string', default: '10' },
     'max-seconds': { type: 'string', default: '120' },
     out: { type: 'string', default: 'bench/results/web.json' },
+    /** Also print where the browser's main thread spent the traced load (V8 CPU profile, self time). */
+    profile: { type: 'boolean', default: false },
   },
 })
 const N = Number(flags.monitors)
@@ -482,6 +484,37 @@ interface Timing {
   cpuP95: number
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+  samples?: number[]
+  timeDeltas?: number[]
+}
+/** Self time per function and per script of a V8 CPU profile, largest first. */
+function printProfile(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const fn = new Map<string, number>()
+  const script = new Map<string, number>()
+  const samples = profile.samples ?? []
+  samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame
+    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000
+    if (!frame) return
+    const file = frame.url ? new URL(frame.url, 'http://x').pathname : `(${frame.functionName || 'native'})`
+    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`
+    fn.set(key, (fn.get(key) ?? 0) + dt)
+    script.set(file, (script.get(file) ?? 0) + dt)
+  })
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `      ${round(v).toString().padStart(7)} ms  ${k.slice(0, 100)}`)
+  console.log('    main-thread self time by script:', ...top(script, 12).map((l) => `\n${l}`))
+  console.log('    by function:', ...top(fn, 45).map((l) => `\n${l}`))
+}
+
+type Waterfall = { name: string; start: number; end: number }[]
+
 async function main(): Promise<void> {
   console.log(`bench:web (load average ${load()}, ${cpus().length} CPUs)`)
   if (!existsSync(join(DIST, 'index.html'))) {
@@ -506,6 +539,11 @@ async function main(): Promise<void> {
     // A fresh app on the seeded database: no cache warmed by the seeding.
     const deps = await openDeps(dir)
     const app = await buildApp(deps)
+    /** Server-side time of each request of the traced load (url → ms), to set against the browser's view. */
+    const serverMs = new Map<string, number>()
+    app.addHook('onResponse', async (req, reply) => {
+      serverMs.set(req.url, reply.elapsedTime)
+    })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
@@ -520,13 +558,22 @@ async function main(): Promise<void> {
       const headers = { authorization: `Bearer ${pair.access_token}` }
 
       /** One cold page load: a new context (empty cache), signed in, /monitors until rows are drawn. */
-      async function pageLoad(dataUrls?: string[]): Promise<number> {
+      async function pageLoad(dataUrls?: string[], waterfall?: Waterfall): Promise<number> {
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
         await context.addInitScript((p) => {
           localStorage.setItem('whatisup.access_token', p.access_token)
           localStorage.setItem('whatisup.refresh_token', p.refresh_token)
         }, pair)
         const page = await context.newPage()
+        const cdp = waterfall && flags.profile ? await context.newCDPSession(page) : null
+        if (cdp) {
+          await cdp.send('Profiler.enable')
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+          await cdp.send('Profiler.start')
+        }
+        const errors: string[] = []
+        page.on('pageerror', (e) => errors.push(e.message))
+        page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined))
         if (dataUrls)
           page.on('request', (r) => {
             const u = new URL(r.url())
@@ -535,12 +582,37 @@ async function main(): Promise<void> {
           })
         try {
           await page.goto(`${baseUrl}/monitors`, { waitUntil: 'commit' })
-          const handle = await page.waitForFunction(
-            () => (document.querySelector('[data-testid="monitor-row"]') ? performance.now() : false),
-            undefined,
-            { polling: 'raf', timeout: 60_000 },
-          )
+          const handle = await page
+            .waitForFunction(
+              () => (document.querySelector('[data-testid="monitor-row"]') ? performance.now() : false),
+              undefined,
+              { polling: 'raf', timeout: 60_000 },
+            )
+            .catch((err: Error) => {
+              throw new Error(`no monitor row drawn (${err.message}); page errors: ${errors.join(' | ') || 'none'}`)
+            })
           const ms = (await handle.jsonValue()) as number
+          if (cdp) printProfile((await cdp.send('Profiler.stop')).profile)
+          if (waterfall)
+            waterfall.push(
+              ...(await page.evaluate(() => {
+                const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+                const marks = nav
+                  ? [
+                      { name: '(document response end)', start: nav.requestStart, end: nav.responseEnd },
+                      { name: '(DOMContentLoaded)', start: nav.domInteractive, end: nav.domContentLoadedEventEnd },
+                    ]
+                  : []
+                const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+                  (r) => ({
+                    name: new URL(r.name).pathname + new URL(r.name).search,
+                    start: r.startTime,
+                    end: r.responseEnd,
+                  }),
+                )
+                return [...marks, ...resources]
+              })),
+            )
           // The statistics (uptime, sparkline) are part of the page's data: let them land too.
           if (dataUrls) await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined)
           return ms
@@ -597,6 +669,11 @@ async function main(): Promise<void> {
       const started = performance.now()
       while (loads.length < LOADS && performance.now() - started < MAX_MS) loads.push(await pageLoad())
 
+      // One more load, traced: what a cold load waits for, in order (not part of the numbers).
+      const waterfall: Waterfall = []
+      serverMs.clear()
+      const traced = await pageLoad(undefined, waterfall)
+
       const usable = {
         loads: loads.length,
         p50: round(pct(loads, 0.5)),
@@ -650,6 +727,11 @@ async function main(): Promise<void> {
         `≤ ${TARGETS.initialJsGzipKb} KB`,
         out.met.initialJs,
       )
+      console.log(`\n  waterfall of one more cold load (first rows at ${round(traced)} ms):`)
+      for (const w of waterfall.filter((w) => w.start <= traced).sort((a, b) => a.start - b.start))
+        console.log(
+          `    ${String(round(w.start)).padStart(7)} → ${String(round(w.end)).padStart(7)} ms  ${w.name.slice(0, 70)}${serverMs.has(w.name) ? `  (server ${round(serverMs.get(w.name) ?? 0)} ms)` : ''}`,
+        )
       mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
       writeFileSync(resolve(ROOT, flags.out), `${JSON.stringify(out, null, 2)}\n`)
       console.log(`\nwritten to ${flags.out}`)

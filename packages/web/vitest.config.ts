@@ -10,6 +10,7 @@ export default defineProject({
     name: 'web',
     root: fileURLToPath(new URL('.', import.meta.url)),
     environment: 'happy-dom',
+    setupFiles: ['src/test-setup.ts'],
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
     unstubGlobals: true,

@@ -3,14 +3,13 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { onSessionExpired } from './api/index'
 import './features/alerting/push/register'
-import { i18n, isLocale, setLocale, storedLocale } from './i18n'
+import { i18n, initialLocale, isLocale, setLocale, storedLocale } from './i18n'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { initTheme } from './ui/theme'
 import './styles.css'
 
 initTheme()
-setLocale(i18n.global.locale.value, false)
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -20,7 +19,7 @@ const auth = useAuthStore(pinia)
 // Without a language picked on this device, use the one saved on the profile.
 auth.$subscribe((_mutation, state) => {
   const language = state.user?.language
-  if (!storedLocale() && isLocale(language)) setLocale(language, false)
+  if (!storedLocale() && isLocale(language)) void setLocale(language, false)
 })
 
 onSessionExpired(() => {
@@ -30,4 +29,5 @@ onSessionExpired(() => {
   void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
 })
 
-app.mount('#app')
+// English is bundled; another language is fetched before the first render so no page flashes English.
+void setLocale(initialLocale(), false).then(() => app.mount('#app'))

@@ -2,11 +2,14 @@ import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vu
 import { ApiError } from './api/index'
 import { alertingRoutes } from './features/alerting'
 import { groupsRoutes } from './features/groups'
+import { prefetchMonitorPage } from './features/monitors/composables/listPage'
 import type { MessageSchema } from './i18n/en'
 import { useAuthStore } from './stores/auth'
 
 declare module 'vue-router' {
   interface RouteMeta {
+    /** Starts the page's first data request while its code loads (see `prefetchMonitorPage`). */
+    prefetch?: (to: RouteLocationNormalized) => void
     /** Reachable without a session (the login page). */
     public?: boolean
     title: keyof MessageSchema['titles']
@@ -44,7 +47,7 @@ export const router = createRouter({
       path: '/monitors',
       name: 'monitors',
       component: () => import('./features/monitors/pages/MonitorListPage.vue'),
-      meta: { title: 'monitors' },
+      meta: { title: 'monitors', prefetch: (to) => prefetchMonitorPage(to.query) },
     },
     {
       path: '/monitors/new',
@@ -114,12 +117,25 @@ export function safeRedirect(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/'
 }
 
+/** Starts the lazy imports of the route's pages; the router's own later call finds them loaded. */
+function preloadComponents(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const component of Object.values(record.components ?? {})) {
+      if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined)
+    }
+  }
+}
+
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()
   if (to.meta.public) {
     return to.name === 'login' && auth.isAuthenticated ? safeRedirect(to.query.redirect) : true
   }
   if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath } }
+  // The page's code (and its first data) loads while the user is fetched, not after: on a cold load
+  // these would be round trips one after the other.
+  preloadComponents(to)
+  to.meta.prefetch?.(to)
   try {
     await auth.ensureUser()
   } catch (err) {

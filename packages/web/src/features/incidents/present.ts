@@ -1,5 +1,6 @@
 import type { IncidentSummaryDto } from '@whatisup/shared'
 import type { IncidentUpdateStatus } from '../../api/incidents'
+import { numberFormat } from '../../ui/format'
 
 export const INCIDENT_FILTERS = ['open', 'resolved', 'all'] as const
 export type IncidentFilter = (typeof INCIDENT_FILTERS)[number]
@@ -42,7 +43,7 @@ export const SNOOZE_PRESETS = [5, 15, 60, 240, 1440] as const
 /** 15 → "15 min", 240 → "4 h", 1440 → "24 h": whole hours read better than "1 d" in a snooze menu. */
 export function minutesLabel(minutes: number, locale: string): string {
   const hours = minutes >= 60 && minutes % 60 === 0
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'unit',
     unit: hours ? 'hour' : 'minute',
     unitDisplay: 'short',

@@ -1,9 +1,10 @@
 import type { Monitor, MonitorStatus } from '@whatisup/shared'
 import { computed, onBeforeUnmount, onMounted, reactive, ref, shallowRef, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
-import { type ApiError, api, toApiError } from '../../../api/index'
+import { type ApiError, toApiError } from '../../../api/index'
 import type { RealtimeEvent } from '../../../api/realtime'
 import { useRealtimeStore } from '../../../stores/realtime'
+import { fetchPage, firstPage } from './listPage'
 import { initialState, type ListState, STORAGE_KEY, toQuery, toServerQuery } from './listState'
 import { fetchRowStats, type RowStats } from './rowStats'
 
@@ -12,12 +13,6 @@ import { fetchRowStats, type RowStats } from './rowStats'
  * not worth a push, so the page refreshes them quietly at this slow pace.
  */
 const FRESHEN_MS = 60_000
-
-async function fetchPage(params: Record<string, string | number>): Promise<{ items: Monitor[]; total: number }> {
-  const res = await api.request<Monitor[]>('GET', '/monitors', { query: params })
-  const total = Number(res.headers.get('X-Total-Count') ?? res.data.length)
-  return { items: res.data, total: Number.isFinite(total) ? total : res.data.length }
-}
 
 const storage = (): Storage | null => (typeof localStorage === 'undefined' ? null : localStorage)
 
@@ -55,7 +50,9 @@ export function useMonitorList() {
   async function load(): Promise<void> {
     const mine = ++seq
     try {
-      const page = await fetchPage(toServerQuery(state))
+      // The first load takes the page the router asked for on the way here, if it is this one.
+      const params = toServerQuery(state)
+      const page = await (mine === 1 ? firstPage(params) : fetchPage(params))
       if (mine !== seq) return
       items.value = page.items
       total.value = page.total

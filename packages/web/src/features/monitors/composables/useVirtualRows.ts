@@ -105,11 +105,12 @@ export function useVirtualRows(count: Ref<number>, rowHeight: number, overscan =
 
   let observer: ResizeObserver | undefined
   onMounted(() => {
-    measure()
+    // The observer's first call comes after the browser's own layout; reading the height here
+    // would force an extra layout of the whole page before the first rows are drawn.
     if (typeof ResizeObserver !== 'undefined' && scroller.value) {
       observer = new ResizeObserver(measure)
       observer.observe(scroller.value)
-    }
+    } else measure()
   })
   onBeforeUnmount(() => observer?.disconnect())
 
