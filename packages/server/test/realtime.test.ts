@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import type { RequestContext } from '../src/core/context.js'
+import { RealtimeHub } from '../src/modules/realtime/index.js'
 import { createTestContext, HTTP_MONITOR, type TestContext, type TestUser } from './helpers.js'
 
 let t: TestContext
@@ -122,6 +124,98 @@ describe('realtime channel', () => {
     await flush()
     expect(a.frames).toHaveLength(3)
     a.ws.close()
+  })
+
+  it("forwards group and tag edits and membership changes to their owner and superadmins, never another tenant's", async () => {
+    const a = await connect(alice)
+    const b = await connect(bob)
+    const root = await connect(admin)
+    const call = async (method: 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object) => {
+      const res = await t.app.inject({
+        method,
+        url: `/api/v1${path}`,
+        headers: alice.auth,
+        ...(payload ? { payload } : {}),
+      })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+      return res.statusCode === 204 ? { id: '' } : (res.json() as { id: string })
+    }
+    const g = await call('POST', '/groups', { name: 'Shop' })
+    await call('PATCH', `/groups/${g.id}`, { name: 'Shop EU' })
+    const tag = await call('POST', '/tags', { label: 'env:prod' })
+    await call('POST', '/tags', { label: 'env:prod' }) // idempotent: no second TagCreated
+    await call('PATCH', `/tags/${tag.id}`, { color: '#ff0000' })
+    const m = await call('POST', '/monitors/', { ...HTTP_MONITOR, group_id: g.id, tags: ['env:prod', 'team:core'] })
+    await call('PATCH', `/monitors/${m.id}`, { tags: ['team:core', 'env:dev'] })
+    await call('POST', '/monitors/bulk', { ids: [m.id], action: 'set_group', group_id: null })
+    await call('DELETE', `/tags/${tag.id}`)
+    await call('DELETE', `/groups/${g.id}`)
+    await call('DELETE', `/monitors/${m.id}`)
+    await flush()
+
+    const groupish = (c: Client) =>
+      c.frames
+        .flatMap((f) => f.events ?? [])
+        .filter((e) => /^(Group|Tag)/.test(e.type))
+        .map((e) => `${e.type} ${String(e.data.groupId ?? e.data.tagId)}`)
+    const core = (await t.deps.repos.groups.findTag(alice.id, { key: 'team', value: 'core' }))?.id
+    const dev = (await t.deps.repos.groups.findTag(alice.id, { key: 'env', value: 'dev' }))?.id
+    const expected = [
+      `GroupCreated ${g.id}`,
+      `GroupUpdated ${g.id}`,
+      `TagCreated ${tag.id}`,
+      `TagUpdated ${tag.id}`,
+      // The monitor joins the group with one existing tag and one it creates.
+      `GroupUpdated ${g.id}`,
+      `TagUpdated ${tag.id}`,
+      `TagCreated ${core}`,
+      // Retagged: one tag taken off, one new one put on.
+      `TagUpdated ${tag.id}`,
+      `TagCreated ${dev}`,
+      // It leaves the group.
+      `GroupUpdated ${g.id}`,
+      `TagDeleted ${tag.id}`,
+      `GroupDeleted ${g.id}`,
+      // Deleted, it leaves its tags' counts.
+      `TagUpdated ${dev}`,
+      `TagUpdated ${core}`,
+    ]
+    expect(groupish(a)).toEqual(expected)
+    expect(groupish(root)).toEqual(expected)
+    const data = a.frames.flatMap((f) => f.events ?? []).find((e) => e.type === 'GroupDeleted')?.data
+    expect(data).toEqual({ groupId: g.id, ownerId: alice.id, teamId: null })
+    expect(b.frames.map((f) => f.type)).toEqual(['hello'])
+
+    // And the other way round: bob's group is not alice's business.
+    await t.app.inject({ method: 'POST', url: '/api/v1/groups', headers: bob.auth, payload: { name: 'Bob' } })
+    await flush()
+    expect(groupish(b).map((e) => e.split(' ')[0])).toEqual(['GroupCreated'])
+    expect(groupish(a)).toEqual(expected)
+    for (const c of [a, b, root]) c.ws.close()
+  })
+
+  it("reaches a team's members for its groups, even deleted; tags stay their owner's", async () => {
+    const hub = new RealtimeHub(t.deps, { windowMs: 250 })
+    const ctx = (teamId: string): RequestContext => ({
+      userId: `u-${teamId}`,
+      isSuperadmin: false,
+      canCreateMonitors: true,
+      teams: [{ teamId, role: 'viewer' }],
+    })
+    const got = { t1: [] as string[], t2: [] as string[] }
+    for (const team of ['t1', 't2'] as const) {
+      hub.add({
+        ctx: ctx(team),
+        send: (f) => got[team].push(...(JSON.parse(f) as { events: { type: string }[] }).events.map((e) => e.type)),
+      })
+    }
+    t.deps.events.emit('GroupUpdated', { groupId: 'g1', ownerId: 'someone', teamId: 't1' })
+    t.deps.events.emit('GroupDeleted', { groupId: 'g1', ownerId: 'someone', teamId: 't1' })
+    t.deps.events.emit('GroupCreated', { groupId: 'g2', ownerId: 'someone', teamId: null })
+    t.deps.events.emit('TagCreated', { tagId: 'x', ownerId: 'someone' })
+    await flush()
+    hub.close()
+    expect(got).toEqual({ t1: ['GroupUpdated', 'GroupDeleted'], t2: [] })
   })
 
   it('limits connections per IP', async () => {

@@ -6,6 +6,17 @@ export interface DomainEvents {
   MonitorUpdated: { monitorId: string; ownerId: string }
   MonitorDeleted: { monitorId: string; ownerId: string }
   MonitorStateChanged: { monitorId: string; ownerId: string; from: MonitorStatus; to: MonitorStatus; at: number }
+  /**
+   * A group was created, renamed or described anew, gained or lost members, or was deleted. Its
+   * `ownerId` and `teamId` decide who hears of it (the group's own visibility, even once deleted).
+   */
+  GroupCreated: { groupId: string; ownerId: string; teamId: string | null }
+  GroupUpdated: { groupId: string; ownerId: string; teamId: string | null }
+  GroupDeleted: { groupId: string; ownerId: string; teamId: string | null }
+  /** A tag was created (also implicitly, by tagging a monitor), renamed or recoloured, put on or taken off monitors, or deleted. */
+  TagCreated: { tagId: string; ownerId: string }
+  TagUpdated: { tagId: string; ownerId: string }
+  TagDeleted: { tagId: string; ownerId: string }
   ResultsRecorded: { probeId: string; count: number; monitorIds: string[] }
   /**
    * An incident opened. `paging` is false while it is suppressed (maintenance, parent down); a

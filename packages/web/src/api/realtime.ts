@@ -10,12 +10,26 @@ export type RealtimeEventType =
   | 'IncidentReleased'
   | 'IncidentResolved'
   | 'DiagnosticsRecorded'
+  | 'GroupCreated'
+  | 'GroupUpdated'
+  | 'GroupDeleted'
+  | 'TagCreated'
+  | 'TagUpdated'
+  | 'TagDeleted'
   | 'ProbeOnline'
   | 'ProbeOffline'
 
 export interface RealtimeEvent {
   type: RealtimeEventType
-  data: { monitorId?: string; incidentId?: string; probeId?: string; to?: string; [k: string]: unknown }
+  data: {
+    monitorId?: string
+    incidentId?: string
+    probeId?: string
+    groupId?: string
+    tagId?: string
+    to?: string
+    [k: string]: unknown
+  }
 }
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'closed'

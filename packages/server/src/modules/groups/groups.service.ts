@@ -43,6 +43,9 @@ async function loadGroup(deps: Deps, ctx: RequestContext, id: string): Promise<G
   return g
 }
 
+const groupEvent = (g: GroupRow) => ({ groupId: g.id, ownerId: g.owner_id, teamId: g.team_id })
+const tagEvent = (t: TagRow) => ({ tagId: t.id, ownerId: t.owner_id })
+
 async function groupOut(deps: Deps, ctx: RequestContext, g: GroupRow): Promise<MonitorGroup> {
   return toGroupOut(g, (await deps.repos.groups.groupCounts(ctx, [g.id])).get(g.id))
 }
@@ -87,6 +90,7 @@ export async function createGroup(
     if (await deps.repos.groups.groupNameTaken(ctx.userId, nameKey, row.id)) throw nameTaken(b.name)
     throw err
   }
+  deps.events.emit('GroupCreated', groupEvent(row))
   return groupOut(deps, ctx, row)
 }
 
@@ -108,6 +112,7 @@ export async function updateGroup(
     description: b.description === undefined ? g.description : b.description || null,
     updated_at: deps.clock.now(),
   })
+  deps.events.emit('GroupUpdated', groupEvent(g))
   return getGroup(deps, ctx, id)
 }
 
@@ -123,6 +128,7 @@ export async function deleteGroup(deps: Deps, ctx: RequestContext, id: string): 
     (await deps.repos.monitors.findManyByIds(members.map((m) => m.id))).map((m) => [m.id, m.owner_id]),
   )
   const composites = await deps.repos.groups.deleteGroup(id)
+  deps.events.emit('GroupDeleted', groupEvent(g))
   for (const m of members)
     deps.events.emit('MonitorUpdated', { monitorId: m.id, ownerId: owners.get(m.id) ?? g.owner_id })
   for (const c of composites) await evaluateComposite(deps, c)
@@ -180,13 +186,15 @@ export async function createTag(
   b: { label: string; color: string | null },
 ): Promise<Tag> {
   const now = deps.clock.now()
+  const id = newId(now)
   const row = await deps.repos.groups.ensureTag({
-    id: newId(now),
+    id,
     owner_id: ctx.userId,
     ...splitLabel(b.label),
     color: b.color,
     created_at: now,
   })
+  if (row.id === id) deps.events.emit('TagCreated', tagEvent(row))
   return tagOut(deps, ctx, row.id)
 }
 
@@ -217,6 +225,7 @@ export async function updateTag(
     { ...next, ...(b.color !== undefined ? { color: b.color } : {}) },
     { ownerId: t.owner_id, from: label(t), to: label(next) },
   )
+  deps.events.emit('TagUpdated', tagEvent(t))
   if (next.key !== t.key || next.value !== t.value) await announceTagged(deps, id)
   return tagOut(deps, ctx, id)
 }
@@ -227,6 +236,7 @@ export async function deleteTag(deps: Deps, ctx: RequestContext, id: string): Pr
   authorize(ctx, 'tag:manage', { owner_id: t.owner_id, team_id: null })
   const tagged = await deps.repos.groups.monitorsWithTag(id)
   await deps.repos.groups.deleteTag(id)
+  deps.events.emit('TagDeleted', tagEvent(t))
   for (const m of tagged) deps.events.emit('MonitorUpdated', { monitorId: m.id, ownerId: m.owner_id })
 }
 

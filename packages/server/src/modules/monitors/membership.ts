@@ -38,3 +38,46 @@ export async function checkGroupFor(
   }
   return g
 }
+
+const keyOf = (t: TagKey) => `${t.key}\u0000${t.value}`
+
+/** Tags in one list and not the other: those whose monitor count a retagging changed. */
+export function tagDiff(before: readonly TagKey[], after: readonly TagKey[]): TagKey[] {
+  const was = new Set(before.map(keyOf))
+  const is = new Set(after.map(keyOf))
+  return [...before.filter((t) => !is.has(keyOf(t))), ...after.filter((t) => !was.has(keyOf(t)))]
+}
+
+/** Groups that gained or lost monitors: browsers showing them or their counts refresh. */
+export async function announceGroups(deps: Deps, ids: Iterable<string | null>): Promise<void> {
+  const unique = [...new Set(ids)].filter((id): id is string => id !== null)
+  for (const g of await deps.repos.groups.findGroups(unique)) {
+    deps.events.emit('GroupUpdated', { groupId: g.id, ownerId: g.owner_id, teamId: g.team_id })
+  }
+}
+
+const uniqueTags = (tags: readonly TagKey[]) => [...new Map(tags.map((t) => [keyOf(t), t])).values()]
+
+/** Which of these tags the owner has, read before a write that creates the missing ones. */
+export async function existingTags(deps: Deps, ownerId: string, tags: readonly TagKey[]): Promise<Set<string>> {
+  const found = new Set<string>()
+  for (const t of uniqueTags(tags)) if (await deps.repos.groups.findTag(ownerId, t)) found.add(keyOf(t))
+  return found
+}
+
+/**
+ * Tags of `ownerId` put on or taken off monitors: TagUpdated, or TagCreated for one that was not in
+ * `existed` (the {@link existingTags} read before a write that may create tags).
+ */
+export async function announceTags(
+  deps: Deps,
+  ownerId: string,
+  tags: readonly TagKey[],
+  existed?: ReadonlySet<string>,
+): Promise<void> {
+  for (const key of uniqueTags(tags)) {
+    const t = await deps.repos.groups.findTag(ownerId, key)
+    const created = existed !== undefined && !existed.has(keyOf(key))
+    if (t) deps.events.emit(created ? 'TagCreated' : 'TagUpdated', { tagId: t.id, ownerId })
+  }
+}

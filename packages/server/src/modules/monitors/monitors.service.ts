@@ -18,7 +18,7 @@ import type { IncidentRow, MonitorRow, MonitorWithState, ResultRow } from '../..
 import { reevaluateGroupParents } from '../composite/index.js'
 import { authorize } from '../policy/policy.js'
 import { serverMonitorFields, syncServerMonitor } from '../server-monitors/index.js'
-import { checkGroupFor, storedTags } from './membership.js'
+import { announceGroups, announceTags, checkGroupFor, existingTags, storedTags, tagDiff } from './membership.js'
 import { storedConfig, toConfig, toMonitorOut, toRowFields } from './monitors.mapper.js'
 import { bodyIssues, kindRuleIssues, secretScope, validationError } from './monitors.rules.js'
 import { monitorSecretKey, sealSecrets } from './monitors.secrets.js'
@@ -48,9 +48,13 @@ export async function createMonitor(deps: Deps, ctx: RequestContext, input: Moni
     created_at: now,
     updated_at: now,
   })
-  if (tags && tags.length > 0) await deps.repos.groups.setMonitorTags(id, ctx.userId, storedTags(tags), now)
+  const tagKeys = storedTags(tags ?? [])
+  const existed = await existingTags(deps, ctx.userId, tagKeys)
+  if (tagKeys.length > 0) await deps.repos.groups.setMonitorTags(id, ctx.userId, tagKeys, now)
   await syncServerMonitor(deps, id, null)
   deps.events.emit('MonitorCreated', { monitorId: id, ownerId: ctx.userId })
+  await announceGroups(deps, [groupId])
+  await announceTags(deps, ctx.userId, tagKeys, existed)
   return getMonitor(deps, ctx, id)
 }
 
@@ -135,11 +139,17 @@ export async function updateMonitor(
     )
   }
   const now = deps.clock.now()
+  const tagKeys = tags === undefined ? null : storedTags(tags)
+  const tagsBefore = tagKeys ? storedTags((await deps.repos.groups.labelsFor([id])).get(id) ?? []) : []
+  const retagged = tagKeys ? tagDiff(tagsBefore, tagKeys) : []
+  const existed = await existingTags(deps, current.owner_id, retagged)
   await deps.repos.monitors.update(id, { ...toRowFields(sealed as MonitorConfig), group_id: groupId, updated_at: now })
-  if (tags !== undefined) await deps.repos.groups.setMonitorTags(id, current.owner_id, storedTags(tags), now)
+  if (tagKeys) await deps.repos.groups.setMonitorTags(id, current.owner_id, tagKeys, now)
   if (current.enabled !== 1 && merged.data.enabled) await onResumed(deps, id, now)
   await syncServerMonitor(deps, id, current)
   deps.events.emit('MonitorUpdated', { monitorId: id, ownerId: current.owner_id })
+  if (groupId !== current.group_id) await announceGroups(deps, [current.group_id, groupId])
+  await announceTags(deps, current.owner_id, retagged, existed)
   // Composites containing the group it left follow (those of its new group follow MonitorUpdated).
   if (current.group_id !== null && current.group_id !== groupId) await reevaluateGroupParents(deps, [current.group_id])
   return getMonitor(deps, ctx, id)
@@ -201,8 +211,17 @@ export async function deleteMonitor(deps: Deps, ctx: RequestContext, id: string)
  */
 export async function removeMonitors(deps: Deps, rows: readonly MonitorRow[]): Promise<void> {
   if (rows.length === 0) return
+  const labels = await deps.repos.groups.labelsFor(rows.map((r) => r.id))
   await deps.repos.monitors.deleteMany(rows.map((r) => r.id))
   for (const r of rows) deps.events.emit('MonitorDeleted', { monitorId: r.id, ownerId: r.owner_id })
+  await announceGroups(
+    deps,
+    rows.map((r) => r.group_id),
+  )
+  for (const ownerId of new Set(rows.map((r) => r.owner_id))) {
+    const theirs = rows.filter((r) => r.owner_id === ownerId).flatMap((r) => labels.get(r.id) ?? [])
+    await announceTags(deps, ownerId, storedTags(theirs))
+  }
   await reevaluateGroupParents(deps, [...new Set(rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])))])
 }
 

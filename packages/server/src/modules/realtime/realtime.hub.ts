@@ -3,22 +3,35 @@ import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
 import type { DomainEvents, EventName } from '../../core/events.js'
 
-/** Events forwarded to browsers. Anything else (results, deliveries, probe heartbeats) stays server-side. */
-export const FORWARDED = [
-  'MonitorCreated',
-  'MonitorUpdated',
-  'MonitorDeleted',
-  'MonitorStateChanged',
-  'MonitorFlapping',
-  'IncidentOpened',
-  'IncidentUpdated',
-  'IncidentReleased',
-  'IncidentResolved',
-  'DiagnosticsRecorded',
-  'ProbeOnline',
-  'ProbeOffline',
-] as const satisfies readonly EventName[]
-export type ForwardedEvent = (typeof FORWARDED)[number]
+/**
+ * Whose data an event is, which decides who receives it: a monitor's (its owner, or through
+ * `visibleTo` for team monitors), a group's (its owner or team), a tag's (its owner only: tags are
+ * personal), or the probe fleet's (superadmins only).
+ */
+type Scope = 'monitor' | 'group' | 'tag' | 'fleet'
+
+/** Events forwarded to browsers, by scope. Anything else (results, deliveries, probe heartbeats) stays server-side. */
+export const FORWARDED = {
+  MonitorCreated: 'monitor',
+  MonitorUpdated: 'monitor',
+  MonitorDeleted: 'monitor',
+  MonitorStateChanged: 'monitor',
+  MonitorFlapping: 'monitor',
+  IncidentOpened: 'monitor',
+  IncidentUpdated: 'monitor',
+  IncidentReleased: 'monitor',
+  IncidentResolved: 'monitor',
+  DiagnosticsRecorded: 'monitor',
+  GroupCreated: 'group',
+  GroupUpdated: 'group',
+  GroupDeleted: 'group',
+  TagCreated: 'tag',
+  TagUpdated: 'tag',
+  TagDeleted: 'tag',
+  ProbeOnline: 'fleet',
+  ProbeOffline: 'fleet',
+} as const satisfies Partial<Record<EventName, Scope>>
+export type ForwardedEvent = keyof typeof FORWARDED
 
 export interface RealtimeEvent {
   type: ForwardedEvent
@@ -45,8 +58,8 @@ export interface HubOptions {
 }
 
 /**
- * Fan-out of domain events to authenticated sockets, scoped by the monitor visibility policy
- * (owner, superadmin, team) and coalesced per client.
+ * Fan-out of domain events to authenticated sockets, scoped by the visibility policy of what they
+ * concern (owner, superadmin, team) and coalesced per client.
  */
 export class RealtimeHub {
   private clients = new Set<ClientState>()
@@ -56,7 +69,7 @@ export class RealtimeHub {
     private deps: Pick<Deps, 'events' | 'clock' | 'repos'>,
     private opts: HubOptions = { windowMs: 250 },
   ) {
-    for (const name of FORWARDED) {
+    for (const name of Object.keys(FORWARDED) as ForwardedEvent[]) {
       this.unsubscribe.push(deps.events.on(name, (data) => this.dispatch({ type: name, data } as RealtimeEvent)))
     }
   }
@@ -91,11 +104,14 @@ export class RealtimeHub {
   private async canSee(c: ClientState, ev: RealtimeEvent): Promise<boolean> {
     const { ctx } = c.sub
     if (ctx.isSuperadmin) return true
-    const data = ev.data as { monitorId?: string; ownerId?: string }
-    // Probe fleet events are for superadmins only.
-    if (data.monitorId === undefined) return false
+    const scope = FORWARDED[ev.type]
+    if (scope === 'fleet') return false
+    const data = ev.data as { ownerId: string; monitorId?: string; teamId?: string | null }
     if (data.ownerId === ctx.userId) return true
-    if (ctx.teams.length === 0 || ev.type === 'MonitorDeleted') return false
+    if (scope === 'tag' || ctx.teams.length === 0) return false
+    // The group's team travels with its events, so even a deletion reaches the team.
+    if (scope === 'group') return data.teamId != null && ctx.teams.some((t) => t.teamId === data.teamId)
+    if (ev.type === 'MonitorDeleted' || data.monitorId === undefined) return false
     const cached = c.visible.get(data.monitorId)
     if (cached !== undefined) return cached
     const visible = (await this.deps.repos.monitors.findVisible(ctx, data.monitorId)) !== undefined

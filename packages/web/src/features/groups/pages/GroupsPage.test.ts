@@ -7,6 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n, setLocale } from '../../../i18n'
 import { fakeApi, json } from '../../incidents/test/fake-api'
 import { loadTagRules } from '../tagRules'
+import { fakeRealtime } from '../test/fake-realtime'
 import GroupPage from './GroupPage.vue'
 import GroupsPage from './GroupsPage.vue'
 
@@ -176,6 +177,31 @@ describe('GroupsPage', () => {
     expect(rows().map((r) => r.attributes('data-tag-id'))).toEqual(['t2'])
   })
 
+  it('follows group and tag edits made elsewhere, one refetch per burst', async () => {
+    let groups = [group('g1', 'Auth')]
+    let tags = [tag('t1', 'env:prod')]
+    const calls = fakeApi({ 'GET /api/v1/groups': () => groups, 'GET /api/v1/tags': () => tags })
+    const emit = fakeRealtime()
+    const { wrapper } = await mountAt('/groups')
+    const count = (key: string) => calls.filter((c) => c.key === key).length
+    const names = () => wrapper.findAll('[data-testid="group-name"]').map((n) => n.text())
+    expect(names()).toEqual(['Auth'])
+
+    groups = [group('g1', 'Identity', { monitor_count: 4 }), group('g2', 'Shop')]
+    emit({ type: 'GroupUpdated', data: { groupId: 'g1', ownerId: 'u' } })
+    emit({ type: 'GroupCreated', data: { groupId: 'g2', ownerId: 'u' } })
+    await vi.waitFor(() => expect(names()).toEqual(['Identity', 'Shop']))
+    expect(count('GET /api/v1/groups')).toBe(2)
+    expect(count('GET /api/v1/tags')).toBe(1)
+    expect(wrapper.get('[data-testid="tab-groups"]').text()).toContain('(2)')
+
+    tags = []
+    emit({ type: 'TagDeleted', data: { tagId: 't1', ownerId: 'u' } })
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="tab-tags"]').text()).toContain('(0)'))
+    expect(count('GET /api/v1/tags')).toBe(2)
+    expect(count('GET /api/v1/groups')).toBe(2)
+  })
+
   it('shows the tags empty state with a next step', async () => {
     fakeApi({ 'GET /api/v1/groups': () => [], 'GET /api/v1/tags': () => [] })
     const { wrapper } = await mountAt('/groups?tab=tags')
@@ -241,5 +267,51 @@ describe('GroupPage', () => {
     missing.wrapper.unmount()
     const empty = await mountAt('/groups/g2')
     expect(empty.wrapper.get('[data-testid="group-members-empty"]').text()).toContain('No monitor in this group yet.')
+  })
+  it('reloads in place when this group or one of its members changes elsewhere, and says so once it is deleted', async () => {
+    let current: MonitorGroup | null = group('g1', 'Shop', { monitor_count: 1 })
+    let members = [member('a', 'Cart')]
+    const calls = fakeApi({
+      'GET /api/v1/groups': () => [group('g1', 'Shop')],
+      'GET /api/v1/tags': () => [],
+      'GET /api/v1/groups/g1': () =>
+        current ?? json(404, { code: 'NOT_FOUND', message: 'group not found', requestId: 'r' }),
+      'GET /api/v1/groups/g1/monitors': () =>
+        current ? members : json(404, { code: 'NOT_FOUND', message: 'group not found', requestId: 'r' }),
+      'GET /api/v1/analytics/monitors': () => ({}),
+    })
+    const emit = fakeRealtime()
+    const { wrapper } = await mountAt('/groups/g1')
+    const reads = () => calls.filter((c) => c.key === 'GET /api/v1/groups/g1').length
+    const names = () => wrapper.findAll('[data-testid="monitor-name"]').map((n) => n.text())
+    expect(names()).toEqual(['Cart'])
+
+    // Another group, another monitor: nothing to reload.
+    emit(
+      { type: 'GroupUpdated', data: { groupId: 'g2', ownerId: 'u' } },
+      { type: 'MonitorUpdated', data: { monitorId: 'z', ownerId: 'u' } },
+    )
+    await new Promise((r) => setTimeout(r, 400))
+    expect(reads()).toBe(1)
+
+    // A monitor joined (the group is told) and a member went down: one quiet reload.
+    current = group('g1', 'Shop', { monitor_count: 2 })
+    members = [member('a', 'Cart'), member('b', 'Checkout')]
+    emit({ type: 'GroupUpdated', data: { groupId: 'g1', ownerId: 'u' } })
+    emit({ type: 'MonitorStateChanged', data: { monitorId: 'a', ownerId: 'u', to: 'down' } })
+    await flushPromises()
+    await vi.waitFor(() => expect(names()).toEqual(['Cart', 'Checkout']))
+    expect(reads()).toBe(2)
+    expect(wrapper.text()).toContain('2 monitors')
+
+    // A member renamed elsewhere.
+    members = [member('a', 'Basket'), member('b', 'Checkout')]
+    emit({ type: 'MonitorUpdated', data: { monitorId: 'a', ownerId: 'u' } })
+    await vi.waitFor(() => expect(names()).toEqual(['Basket', 'Checkout']))
+
+    current = null
+    emit({ type: 'GroupDeleted', data: { groupId: 'g1', ownerId: 'u' } })
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="group-not-found"]').exists()).toBe(true))
+    expect(wrapper.find('[data-testid="group-title"]').exists()).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import type { Monitor } from '@whatisup/shared'
+import type { Monitor, MonitorGroup, Tag } from '@whatisup/shared'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent } from 'vue'
@@ -7,6 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n, setLocale } from '../../../i18n'
 import { useRealtimeStore } from '../../../stores/realtime'
 import { loadTagRules } from '../../groups/tagRules'
+import { fakeRealtime } from '../../groups/test/fake-realtime'
 import { fakeApi, json } from '../../incidents/test/fake-api'
 import { STORAGE_KEY } from '../composables/listState'
 import MonitorListPage from './MonitorListPage.vue'
@@ -34,7 +35,7 @@ const ALL = [
   monitor('c', 'down', 'tcp'),
   monitor('d', 'paused'),
 ]
-const GROUPS = [
+const GROUPS: MonitorGroup[] = [
   {
     id: 'g1',
     name: 'Shop',
@@ -45,7 +46,7 @@ const GROUPS = [
     updated_at: '2026-01-01T00:00:00.000Z',
   },
 ]
-const TAGS = [{ id: 't1', key: 'env', value: 'prod', label: 'env:prod', color: '#ff0000', monitor_count: 1 }]
+const TAGS: Tag[] = [{ id: 't1', key: 'env', value: 'prod', label: 'env:prod', color: '#ff0000', monitor_count: 1 }]
 
 /** The list page's other requests: groups, tags and row statistics (empty unless given). */
 const side = (stats: Record<string, unknown> = {}) => ({
@@ -96,6 +97,26 @@ async function settle(): Promise<void> {
 
 const names = (w: { findAll(s: string): { text(): string }[] }) =>
   w.findAll('[data-testid="monitor-name"]').map((n) => n.text())
+
+type Wrapper = Awaited<ReturnType<typeof mountPage>>['wrapper']
+/** The ids whose row checkbox is ticked, in row order. */
+const ticked = (w: Wrapper) =>
+  w
+    .findAll('[data-testid="monitor-row"]')
+    .filter((r) => (r.get('[data-testid="monitor-select"]').element as HTMLInputElement).checked)
+    .map((r) => r.attributes('data-monitor-id'))
+const box = (w: Wrapper, id: string) => w.get(`[data-monitor-id="${id}"] [data-testid="monitor-select"]`)
+/** A mouse click on a row's box (the browser ticks it and fires change), Shift held or not. */
+async function click(w: Wrapper, id: string, shiftKey = false): Promise<void> {
+  await box(w, id).trigger('click', { shiftKey, detail: 1 })
+  await flushPromises()
+}
+/** Space on a focused box, Shift held or not: keydown, then the click the key press synthesises (detail 0, no Shift). */
+async function space(w: Wrapper, id: string, shiftKey = false): Promise<void> {
+  await box(w, id).trigger('keydown', { key: ' ', shiftKey })
+  await box(w, id).trigger('click', { detail: 0 })
+  await flushPromises()
+}
 
 // The tag rules load lazily in the app; loaded up front here, checks take microtasks, not an import.
 beforeAll(() => loadTagRules())
@@ -203,6 +224,100 @@ describe('MonitorListPage', () => {
     const result = wrapper.get('[data-testid="bulk-result"]').text()
     expect(result).toContain('1 of 2')
     expect(result).toContain('M b')
+  })
+
+  it("Shift+click gives every row from the last clicked one the clicked box's new state", async () => {
+    const calls = fakeApi({
+      ...side(),
+      'GET /api/v1/monitors': () => json(200, ALL),
+      'POST /api/v1/monitors/bulk': () => ({ affected: 3, not_found: [] }),
+    })
+    const { wrapper } = await mountPage('/monitors')
+    await click(wrapper, 'a')
+    await click(wrapper, 'c', true)
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'c'])
+    // Upwards, onto a ticked box: the range is unticked, from the anchor (c) to b.
+    await click(wrapper, 'b', true)
+    expect(ticked(wrapper)).toEqual(['a'])
+    // The anchor is now b: down to d ticks b, c and d.
+    await click(wrapper, 'd', true)
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'c', 'd'])
+    // A plain click toggles one row and moves the anchor.
+    await click(wrapper, 'c')
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'd'])
+    await click(wrapper, 'a', true)
+    expect(ticked(wrapper)).toEqual(['d'])
+    await click(wrapper, 'b', true)
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'd'])
+    expect(wrapper.get('[data-testid="bulk-bar"]').text()).toContain('3 monitors selected')
+    await wrapper.get('[data-testid="bulk-pause"]').trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.key === 'POST /api/v1/monitors/bulk').map((c) => c.body)).toEqual([
+      { ids: ['a', 'b', 'd'], action: 'pause' },
+    ])
+  })
+
+  it('Shift+Space on a focused box selects the range too; select-all resets the anchor', async () => {
+    fakeApi({ ...side(), 'GET /api/v1/monitors': () => json(200, ALL) })
+    const { wrapper } = await mountPage('/monitors')
+    await space(wrapper, 'd')
+    expect(ticked(wrapper)).toEqual(['d'])
+    await space(wrapper, 'b', true)
+    expect(ticked(wrapper)).toEqual(['b', 'c', 'd'])
+    // A Shift+Space that ended without a change does not make the next mouse click a range.
+    await box(wrapper, 'a').trigger('keydown', { key: ' ', shiftKey: true })
+    await click(wrapper, 'a')
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'c', 'd'])
+    await click(wrapper, 'c')
+    expect(ticked(wrapper)).toEqual(['a', 'b', 'd'])
+    // After "select all" there is no anchor: a Shift+click is a plain click.
+    await wrapper.get('[data-testid="monitor-select-all"]').setValue(true)
+    await flushPromises()
+    await wrapper.get('[data-testid="monitor-select-all"]').setValue(false)
+    await flushPromises()
+    await click(wrapper, 'c', true)
+    expect(ticked(wrapper)).toEqual(['c'])
+  })
+
+  it('refreshes the group and tag filter options, debounced, when groups or tags change elsewhere', async () => {
+    let groups = GROUPS
+    let tags = TAGS
+    const calls = fakeApi({
+      ...side(),
+      'GET /api/v1/groups': () => groups,
+      'GET /api/v1/tags': () => tags,
+      'GET /api/v1/monitors': () => json(200, ALL),
+    })
+    const emit = fakeRealtime()
+    const { wrapper } = await mountPage('/monitors')
+    const options = (id: string) =>
+      wrapper
+        .get(`[data-testid="${id}"]`)
+        .findAll('option')
+        .map((o) => o.text())
+    const count = (key: string) => calls.filter((c) => c.key === key).length
+    const before = { groups: count('GET /api/v1/groups'), tags: count('GET /api/v1/tags') }
+
+    groups = [...GROUPS, { ...(GROUPS[0] as MonitorGroup), id: 'g2', name: 'Ops' }]
+    // A burst in three frames, and events that are not about groups or tags.
+    emit({ type: 'GroupCreated', data: { groupId: 'g2', ownerId: 'u' } })
+    emit({ type: 'GroupUpdated', data: { groupId: 'g2', ownerId: 'u' } })
+    emit(
+      { type: 'GroupUpdated', data: { groupId: 'g1', ownerId: 'u' } },
+      { type: 'ProbeOnline', data: { probeId: 'p' } },
+    )
+    await flushPromises()
+    expect(count('GET /api/v1/groups')).toBe(before.groups)
+    await vi.waitFor(() => expect(options('filter-group')).toContain('Ops'))
+    await new Promise((r) => setTimeout(r, 400))
+    expect(count('GET /api/v1/groups')).toBe(before.groups + 1)
+    expect(count('GET /api/v1/tags')).toBe(before.tags)
+
+    tags = [...TAGS, { id: 't2', key: 'team', value: 'core', label: 'team:core', color: null, monitor_count: 1 }]
+    emit({ type: 'TagCreated', data: { tagId: 't2', ownerId: 'u' } })
+    await vi.waitFor(() => expect(options('filter-tag')).toEqual(['Any tag', 'env:prod', 'team:core']))
+    expect(count('GET /api/v1/tags')).toBe(before.tags + 1)
+    expect(count('GET /api/v1/groups')).toBe(before.groups + 1)
   })
 
   it('deletes only after confirmation', async () => {
