@@ -190,7 +190,8 @@ async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
       await app.close()
       await deps.database.close()
       await drop()
-      rmSync(dir, { recursive: true, force: true })
+      if (process.env.WIU_BENCH_KEEP) console.log(`  kept ${dir}`)
+      else rmSync(dir, { recursive: true, force: true })
     },
   }
 }

@@ -124,6 +124,62 @@ describe(`rollups at ingestion (${dialectUnderTest})`, () => {
     await expectRollupsMatchRaw(now)
   })
 
+  it('equal raw computation when every probe sends at once, and one probe two batches at once', async () => {
+    const now = t.clock.now()
+    const rand = prng(21)
+    const batchesOf = (p: (typeof probes)[number]) => {
+      const items: (IngestItem & { probeId: string; net: NetCode })[] = []
+      // The same recent minutes from every probe: their consensus minutes are shared.
+      for (const m of monitors)
+        for (let k = 0; k < 90; k++) {
+          const status = (rand() < 0.8 ? 0 : 2) as StatusCode
+          items.push({
+            probeId: p.id,
+            net: p.net === 'internal' ? 1 : 0,
+            monitorId: m,
+            at: now - (k + 1) * MINUTE_MS - Math.floor(rand() * 50_000),
+            status,
+            maintenance: false,
+            latencyMs: Math.round(rand() * 8000) / 10,
+            httpStatus: status === 2 ? 503 : 200,
+            timings: null,
+            detail: status === 2 ? JSON.stringify({ failure: { phase: 'response', message: 'status 503' } }) : null,
+          })
+        }
+      const out: (typeof items)[] = []
+      for (let i = 0; i < items.length; i += 45) out.push(items.slice(i, i + 45))
+      return out
+    }
+    const send = async (
+      p: (typeof probes)[number],
+      batch: (IngestItem & { probeId: string; net: NetCode })[],
+      id: string,
+    ) => {
+      const r = await t.deps.repos.results.ingest({
+        probeId: p.id,
+        networkType: p.net,
+        batchId: id,
+        now,
+        rawCutoff: -Infinity,
+        items: batch,
+      })
+      expect(r.duplicate).toBe(false)
+      sent.push(...batch)
+    }
+    await Promise.all(
+      probes.map(async (p, pi) => {
+        const batches = batchesOf(p)
+        for (let b = 0; b < batches.length; b += pi === 0 ? 2 : 1) {
+          // Probe 0 has two batches in flight (a retry racing a new batch): its series locks order them.
+          if (pi === 0 && batches[b + 1])
+            await Promise.all([send(p, batches[b]!, `c-${p.id}-${b}`), send(p, batches[b + 1]!, `c-${p.id}-${b + 1}`)])
+          else await send(p, batches[b]!, `c-${p.id}-${b}`)
+        }
+      }),
+    )
+    await expectRollupsMatchRaw(now)
+  })
+
   it('rebuild from raw reproduces exactly what ingestion maintained', async () => {
     const db = t.deps.database.db
     const snapshot = async () => ({

@@ -2,7 +2,14 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { decodeInto, encode, mergeInto, newHistogram } from '../timeseries/histogram.js'
-import { ADDITIVE_ROLLUP_COLS, consensusTable, lockMonitors, rollupTable } from './rollup-writer.js'
+import {
+  ADDITIVE_ROLLUP_COLS,
+  consensusTable,
+  lockMonitors,
+  lockSeries,
+  type RollupGroup,
+  rollupTable,
+} from './rollup-writer.js'
 import type { TsWriter } from './ts-writer.js'
 
 /**
@@ -19,6 +26,7 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
         values (${probeId}, ${batchId}, ${at}) on conflict (probe_id, batch_id) do nothing returning 1 as n`.execute(tx)
       return rows.length === 1
     },
+    lockSeries: (skeys) => lockSeries(tx, skeys),
     lockMonitors: (mkeys) => lockMonitors(tx, mkeys),
     async consensusStates(pairs, net) {
       const out = new Map<string, number>()
@@ -51,31 +59,47 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
     async addRollups(tier: Tier, groups) {
       if (groups.length === 0) return
       const table = sql.table(rollupTable(tier))
+      const col = (f: (g: RollupGroup) => number | null, of: readonly RollupGroup[]) => of.map(f)
+      const values = (of: readonly RollupGroup[], hists: (Buffer | null)[]) => sql`
+        select * from unnest(${col((g) => g.skey, of)}::int4[], ${col((g) => g.bucket, of)}::int4[], ${col((g) => g.acc.n, of)}::int4[],
+          ${col((g) => g.acc.up, of)}::int4[], ${col((g) => g.acc.degraded, of)}::int4[], ${col((g) => g.acc.down, of)}::int4[],
+          ${col((g) => g.acc.maint, of)}::int4[], ${col((g) => g.acc.latSum, of)}::int8[], ${col((g) => g.acc.latMin, of)}::int4[],
+          ${col((g) => g.acc.latMax, of)}::int4[], ${col((g) => g.acc.latSq, of)}::float8[], ${col((g) => g.acc.phN, of)}::int4[],
+          ${col((g) => g.acc.ph[0] ?? 0, of)}::int8[], ${col((g) => g.acc.ph[1] ?? 0, of)}::int8[], ${col((g) => g.acc.ph[2] ?? 0, of)}::int8[],
+          ${col((g) => g.acc.ph[3] ?? 0, of)}::int8[], ${col((g) => g.acc.ph[4] ?? 0, of)}::int8[], ${hists}::bytea[])`
+      const COLS = sql`(skey, bucket, n, up, degraded, down, maint, lat_sum, lat_min, lat_max, lat_sq,
+          ph_n, ph_dns, ph_connect, ph_tls, ph_ttfb, ph_transfer, hist)`
+      let rest: readonly RollupGroup[] = groups
+      if (tier === '1m') {
+        // A minute bucket is nearly always new: insert outright, and merge only the few that exist
+        // (a late or replayed result) instead of first reading every bucket of the batch.
+        const { rows: added } = await sql<{ skey: number; bucket: number }>`insert into ${table} ${COLS}
+          ${values(
+            groups,
+            groups.map((g) => buf(encode(g.acc.hist))),
+          )}
+          on conflict (skey, bucket) do nothing returning skey, bucket`.execute(tx)
+        if (added.length === groups.length) return
+        const done = new Set(added.map((a) => `${a.skey}:${a.bucket}`))
+        rest = groups.filter((g) => !done.has(`${g.skey}:${g.bucket}`))
+      }
       const { rows: prev } = await sql<{ skey: number; bucket: number; hist: Uint8Array }>`
         select r.skey, r.bucket, r.hist from ${table} r
-        join unnest(${groups.map((g) => g.skey)}::int4[], ${groups.map((g) => g.bucket)}::int4[]) as k(skey, bucket)
+        join unnest(${rest.map((g) => g.skey)}::int4[], ${rest.map((g) => g.bucket)}::int4[]) as k(skey, bucket)
           on r.skey = k.skey and r.bucket = k.bucket`.execute(tx)
       const existing = new Map(prev.map((p) => [`${p.skey}:${p.bucket}`, p.hist]))
-      const hists = groups.map((g) => {
+      const hists = rest.map((g) => {
         const old = existing.get(`${g.skey}:${g.bucket}`)
         if (!old) return buf(encode(g.acc.hist))
         const h = decodeInto(newHistogram(), old)
         mergeInto(h, g.acc.hist)
         return buf(encode(h))
       })
-      const col = (f: (g: (typeof groups)[number]) => number | null) => groups.map(f)
       const add = (c: string) => sql`${sql.raw(c)} = r.${sql.raw(c)} + excluded.${sql.raw(c)}`
       const bound = (c: string, op: '<' | '>') =>
         sql`${sql.raw(c)} = case when r.${sql.raw(c)} is null or excluded.${sql.raw(c)} ${sql.raw(op)} r.${sql.raw(c)}
           then excluded.${sql.raw(c)} else r.${sql.raw(c)} end`
-      await sql`insert into ${table} as r (skey, bucket, n, up, degraded, down, maint, lat_sum, lat_min, lat_max, lat_sq,
-          ph_n, ph_dns, ph_connect, ph_tls, ph_ttfb, ph_transfer, hist)
-        select * from unnest(${col((g) => g.skey)}::int4[], ${col((g) => g.bucket)}::int4[], ${col((g) => g.acc.n)}::int4[],
-          ${col((g) => g.acc.up)}::int4[], ${col((g) => g.acc.degraded)}::int4[], ${col((g) => g.acc.down)}::int4[],
-          ${col((g) => g.acc.maint)}::int4[], ${col((g) => g.acc.latSum)}::int8[], ${col((g) => g.acc.latMin)}::int4[],
-          ${col((g) => g.acc.latMax)}::int4[], ${col((g) => g.acc.latSq)}::float8[], ${col((g) => g.acc.phN)}::int4[],
-          ${col((g) => g.acc.ph[0] ?? 0)}::int8[], ${col((g) => g.acc.ph[1] ?? 0)}::int8[], ${col((g) => g.acc.ph[2] ?? 0)}::int8[],
-          ${col((g) => g.acc.ph[3] ?? 0)}::int8[], ${col((g) => g.acc.ph[4] ?? 0)}::int8[], ${hists}::bytea[])
+      await sql`insert into ${table} as r ${COLS} ${values(rest, hists)}
         on conflict (skey, bucket) do update set ${sql.join(
           ADDITIVE_ROLLUP_COLS.map(add),
           sql`, `,

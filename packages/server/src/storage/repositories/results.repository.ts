@@ -31,6 +31,7 @@ import {
   insertRollups,
   isPostgres,
   lockMonitors,
+  lockSeries,
   putConsensusMinutes,
 } from './rollup-writer.js'
 import type { SeriesInfo, SeriesRepository } from './series.repository.js'
@@ -159,10 +160,15 @@ export class ResultsRepository {
       const w = sqliteWriter(this.db) ?? pgWriter(tx)
       if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0 }
       if (points.length === 0) return { duplicate: false, stored: 0 }
-      await w.lockMonitors(points.map((p) => p.mkey))
-      // Consensus states before this batch, read before the raw insert (old minutes derive from raw).
       const minuteHorizon = minuteOf(input.now - TIER_RETENTION_MS['1m']) + 60
-      const before = await this.minuteStates(tx, w, points, net, minuteHorizon, sameNet)
+      const mkeys = points.map((p) => p.mkey)
+      // The series' rollups are this probe's alone; the monitor's consensus is shared with its other
+      // probes, so the monitor lock is taken as late as possible: just before the consensus step.
+      await w.lockSeries(points.map((p) => p.skey))
+      // Minutes past the minute tier's horizon derive their state from raw rows, which must be read
+      // before this batch's rows are inserted: such a (rare, late) batch takes the monitor lock now.
+      const late = points.some((p) => minuteOf(p.at) < minuteHorizon)
+      let before = late ? await this.lockedMinuteStates(tx, w, mkeys, points, net, minuteHorizon, sameNet) : null
 
       const inserted = await w.insertResults(
         storable.map((p) => ({ skey: p.skey, at: p.at, code: p.code, lat: p.lat, tm: p.tm })),
@@ -182,9 +188,24 @@ export class ResultsRepository {
         )
         await w.addRollups(tier, [...groups.values()])
       }
+      before ??= await this.lockedMinuteStates(tx, w, mkeys, points, net, minuteHorizon, sameNet)
       await this.foldConsensus(w, fresh, net, before, minuteHorizon, minuteOf(horizon['1h']))
       return { duplicate: false, stored: inserted.size }
     })
+  }
+
+  /** Takes the monitors' write locks, then reads their minute states. */
+  private async lockedMinuteStates(
+    tx: Kysely<DB>,
+    w: TsWriter,
+    mkeys: readonly number[],
+    points: readonly Point[],
+    net: number,
+    minuteHorizon: number,
+    sameNet: readonly SeriesInfo[],
+  ) {
+    await w.lockMonitors(mkeys)
+    return this.minuteStates(tx, w, points, net, minuteHorizon, sameNet)
   }
 
   /** State of each touched (monitor, minute) before this batch. */
@@ -284,6 +305,7 @@ export class ResultsRepository {
     const minuteHorizon = minuteOf(now - TIER_RETENTION_MS['1m']) + 60
     const hourHorizon = minuteOf(now - TIER_RETENTION_MS['1h'])
     return this.db.transaction().execute(async (tx) => {
+      await lockSeries(tx, skeys)
       await lockMonitors(tx, [mkey])
       const raw = await rawRange(tx, skeys, from, to)
       const points = raw.map((r) => {

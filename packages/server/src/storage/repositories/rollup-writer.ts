@@ -39,16 +39,23 @@ const CHUNK = 1000
 export const isPostgres = (db: Kysely<DB>): boolean => db.getExecutor().adapter instanceof PostgresAdapter
 
 /**
- * One writer per monitor across replicas on PostgreSQL (transaction-scoped advisory locks, taken
- * in key order so two batches cannot deadlock). SQLite has a single writer already.
+ * Write locks across replicas on PostgreSQL: transaction-scoped advisory locks, in two spaces.
+ * A series (one probe's view of one monitor) is locked while its rollups are read-merged-written;
+ * a monitor while its consensus minutes (shared by all its probes) are. A transaction takes every
+ * series lock it needs before any monitor lock, each set in key order, so two batches cannot
+ * deadlock, and batches of different probes only wait for each other on the consensus step.
+ * SQLite has a single writer already.
  */
-export async function lockMonitors(tx: Kysely<DB>, mkeys: readonly number[]): Promise<void> {
-  if (!isPostgres(tx) || mkeys.length === 0) return
-  const sorted = [...new Set(mkeys)].sort((a, b) => a - b)
-  await sql`select pg_advisory_xact_lock(${0x57495500}, k) from (select unnest(${sql.val(sorted)}::int[]) as k order by 1) s`.execute(
+const LOCK_SPACE = { monitor: 0x57495500, series: 0x57495501 } as const
+async function lockKeys(tx: Kysely<DB>, space: keyof typeof LOCK_SPACE, keys: readonly number[]): Promise<void> {
+  if (!isPostgres(tx) || keys.length === 0) return
+  const sorted = [...new Set(keys)].sort((a, b) => a - b)
+  await sql`select pg_advisory_xact_lock(${LOCK_SPACE[space]}, k) from (select unnest(${sql.val(sorted)}::int[]) as k order by 1) s`.execute(
     tx,
   )
 }
+export const lockSeries = (tx: Kysely<DB>, skeys: readonly number[]) => lockKeys(tx, 'series', skeys)
+export const lockMonitors = (tx: Kysely<DB>, mkeys: readonly number[]) => lockKeys(tx, 'monitor', mkeys)
 
 export interface RollupGroup {
   skey: number

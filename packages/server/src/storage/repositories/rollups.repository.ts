@@ -213,20 +213,23 @@ export class RollupsRepository {
     if (mkeys.length === 0 || to <= from) return []
     const out: ConsensusRow[] = []
     const bucket = opts.byBucket ? sql`bucket` : sql`0`
-    const groupBy = opts.byBucket ? sql`mkey, net, bucket` : sql`mkey, net`
+    // (mkey, net, bucket) is the key: per bucket each row stands alone, no grouping (a 30-day chart
+    // would otherwise sort 720 rows through a temporary b-tree to "group" rows that are unique).
+    const groupBy = opts.byBucket ? sql`` : sql`group by mkey, net`
+    const agg = (e: ReturnType<typeof sql>) => (opts.byBucket ? e : sql`sum(${e})`)
     const counts =
       tier === '1m'
-        ? sql`sum(case when (state & 4) = 0 and (state & 3) = 3 then 1 else 0 end) as up,
-              sum(case when (state & 4) = 0 and (state & 3) = 2 then 1 else 0 end) as degraded,
-              sum(case when (state & 4) = 0 and (state & 3) = 1 then 1 else 0 end) as down,
-              sum(case when (state & 4) <> 0 then 1 else 0 end) as maint`
-        : sql`sum(up) as up, sum(degraded) as degraded, sum(down) as down, sum(maint) as maint`
+        ? sql`${agg(sql`case when (state & 4) = 0 and (state & 3) = 3 then 1 else 0 end`)} as up,
+              ${agg(sql`case when (state & 4) = 0 and (state & 3) = 2 then 1 else 0 end`)} as degraded,
+              ${agg(sql`case when (state & 4) = 0 and (state & 3) = 1 then 1 else 0 end`)} as down,
+              ${agg(sql`case when (state & 4) <> 0 then 1 else 0 end`)} as maint`
+        : sql`${agg(sql`up`)} as up, ${agg(sql`degraded`)} as degraded, ${agg(sql`down`)} as down, ${agg(sql`maint`)} as maint`
     for (let i = 0; i < mkeys.length; i += IN_CHUNK) {
       const chunk = mkeys.slice(i, i + IN_CHUNK)
       const { rows } = await sql<ConsensusRow>`select mkey, net, ${bucket} as bucket, ${counts}
         from ${sql.table(`ts_consensus_${tier}`)}
         where mkey in (${sql.join(chunk)}) and net in (0, 1) and bucket >= ${from} and bucket < ${to}
-        group by ${groupBy}`.execute(this.db)
+        ${groupBy}`.execute(this.db)
       for (const r of rows)
         out.push({
           mkey: r.mkey,

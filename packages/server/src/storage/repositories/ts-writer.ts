@@ -24,6 +24,8 @@ export interface RawRow {
 export interface TsWriter {
   /** The (probe, batch) idempotency key; false when this batch was stored before. */
   claimBatch(probeId: string, batchId: string, at: number): Promise<boolean>
+  /** Series locks (rollups) first, then monitor locks (consensus): see `rollup-writer.ts`. */
+  lockSeries(skeys: readonly number[]): Promise<void>
   lockMonitors(mkeys: readonly number[]): Promise<void>
   /** Current states of these (monitor, minute) pairs, keyed `mkey:minute`. */
   consensusStates(pairs: readonly { mkey: number; minute: number }[], net: number): Promise<Map<string, number>>
@@ -109,6 +111,7 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
     async claimBatch(probeId, batchId, at) {
       return s.claim.run(probeId, batchId, at).changes === 1
     },
+    async lockSeries() {},
     async lockMonitors() {},
     async consensusStates(pairs, net) {
       const out = new Map<string, number>()
