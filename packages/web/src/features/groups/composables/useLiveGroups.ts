@@ -15,7 +15,11 @@ export const isTagEvent = (e: RealtimeEvent) =>
  * While the calling component is mounted, runs `refresh` once realtime events that `matches` stop
  * arriving for {@link REFRESH_DEBOUNCE_MS}, and after a reconnect (events may have been missed).
  */
-export function useRealtimeRefresh(matches: (e: RealtimeEvent) => boolean, refresh: () => unknown): void {
+export function useRealtimeRefresh(
+  matches: (e: RealtimeEvent) => boolean,
+  refresh: () => unknown,
+  debounceMs = REFRESH_DEBOUNCE_MS,
+): void {
   const realtime = useRealtimeStore()
   let timer: ReturnType<typeof setTimeout> | undefined
   const offs: (() => void)[] = []
@@ -24,7 +28,7 @@ export function useRealtimeRefresh(matches: (e: RealtimeEvent) => boolean, refre
       realtime.subscribe((events) => {
         if (!events.some(matches)) return
         clearTimeout(timer)
-        timer = setTimeout(refresh, REFRESH_DEBOUNCE_MS)
+        timer = setTimeout(refresh, debounceMs)
       }),
       realtime.onResync(() => void refresh()),
     )
@@ -36,11 +40,20 @@ export function useRealtimeRefresh(matches: (e: RealtimeEvent) => boolean, refre
 }
 
 /**
+ * Monitors change state far more often than groups are edited, and each change moves one group's
+ * state counts at most: those refetches wait for this longer quiet time.
+ */
+export const STATE_COUNTS_DEBOUNCE_MS = 2_000
+export const changesStateCounts = (e: RealtimeEvent) => e.type === 'MonitorStateChanged' || e.type === 'MonitorUpdated'
+
+/**
  * While the calling component is mounted, the groups store's lists (names, counts, tag colours,
  * filter options) follow group and tag edits made elsewhere: another tab, another user of the team.
  */
-export function useLiveGroups(): void {
+export function useLiveGroups(opts: { stateCounts?: boolean } = {}): void {
   const store = useGroupsStore()
   useRealtimeRefresh(isGroupEvent, () => store.fetchGroups())
   useRealtimeRefresh(isTagEvent, () => store.fetchTags())
+  // Pages that show each group's up/down/paused counts follow its monitors' states too.
+  if (opts.stateCounts) useRealtimeRefresh(changesStateCounts, () => store.fetchGroups(), STATE_COUNTS_DEBOUNCE_MS)
 }

@@ -202,6 +202,32 @@ describe('GroupsPage', () => {
     expect(count('GET /api/v1/groups')).toBe(2)
   })
 
+  it("follows its monitors' states in the groups' counts, one refetch per quiet spell", async () => {
+    let groups = [group('g1', 'Auth')]
+    const calls = fakeApi({ 'GET /api/v1/groups': () => groups, 'GET /api/v1/tags': () => [] })
+    const emit = fakeRealtime()
+    const { wrapper } = await mountAt('/groups')
+    const count = () => calls.filter((c) => c.key === 'GET /api/v1/groups').length
+    expect(count()).toBe(1)
+    expect(wrapper.findAll('[data-testid="group-status-counts"] li').map((li) => li.text())).toEqual(['1 Down', '2 Up'])
+
+    vi.useFakeTimers()
+    try {
+      groups = [group('g1', 'Auth', { status_counts: { up: 0, down: 1, degraded: 0, paused: 0, unknown: 0 } })]
+      emit({ type: 'MonitorStateChanged', data: { monitorId: 'a', ownerId: 'u', to: 'down' } })
+      await vi.advanceTimersByTimeAsync(1_000)
+      emit({ type: 'MonitorUpdated', data: { monitorId: 'b', ownerId: 'u' } })
+      await vi.advanceTimersByTimeAsync(1_900)
+      expect(count()).toBe(1) // still within the quiet time of the second event
+      await vi.advanceTimersByTimeAsync(200)
+      expect(count()).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+    const counts = () => wrapper.findAll('[data-testid="group-status-counts"] li').map((li) => li.text())
+    await vi.waitFor(() => expect(counts()).toEqual(['1 Down']))
+  })
+
   it('shows the tags empty state with a next step', async () => {
     fakeApi({ 'GET /api/v1/groups': () => [], 'GET /api/v1/tags': () => [] })
     const { wrapper } = await mountAt('/groups?tab=tags')
