@@ -29,5 +29,8 @@ onSessionExpired(() => {
   void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
 })
 
-// English is bundled; another language is fetched before the first render so no page flashes English.
-void setLocale(initialLocale(), false).then(() => app.mount('#app'))
+// English is bundled; another language is fetched before the first render so no page flashes
+// English. If it cannot be fetched, the app still starts, in English.
+void setLocale(initialLocale(), false)
+  .catch(() => undefined)
+  .then(() => app.mount('#app'))
