@@ -46,6 +46,7 @@ import {
 import { packCode, packTimings, type StatusCode, toTenths } from '../packages/server/src/storage/timeseries/codec.js'
 import { createDayPartitions } from '../packages/server/src/storage/timeseries/partitions.js'
 import { accumulate, consensusFromPoints, type NetCode } from '../packages/server/src/storage/timeseries/rollup.js'
+import { latencies, pct, prng } from './lib.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -68,23 +69,9 @@ const PG_URL =
   process.env.WIU_BENCH_PG_URL ?? process.env.WIU_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0)
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The same history on every run. */
 const rand = prng(2026)
-function latencyMs(base: number): number {
-  const u = Math.max(1e-9, rand())
-  const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand())
-  return Math.round(base * Math.exp(0.35 * normal) * 10) / 10
-}
+const latencyMs = latencies(rand)
 
 interface Store {
   deps: Deps
@@ -338,11 +325,6 @@ async function loadHistory(s: Store, days: number): Promise<number> {
   }
   process.stdout.write('\n')
   return total
-}
-
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? Number.NaN
 }
 
 async function measure(

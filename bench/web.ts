@@ -43,6 +43,7 @@ import {
   newCounts,
   type RollupAcc,
 } from '../packages/server/src/storage/timeseries/rollup.js'
+import { latencies, pct, prng } from './lib.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -72,28 +73,9 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')
-function pct(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? Number.NaN
-}
-
-/** mulberry32: the same history on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The same history on every run. */
 const rand = prng(2026)
-function latencyMs(base: number): number {
-  const u = Math.max(1e-9, rand())
-  const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand())
-  return Math.round(base * Math.exp(0.35 * normal) * 10) / 10
-}
+const latencyMs = latencies(rand)
 /** 99 % up, ~1 % degraded, a rare down: one check's status. */
 const statusOf = (): StatusCode => {
   const r = rand()
