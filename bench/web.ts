@@ -32,6 +32,7 @@ import type { Deps } from '../packages/server/src/core/deps.js'
 import { newId } from '../packages/server/src/core/ids.js'
 import { hashPassword } from '../packages/server/src/modules/auth/index.js'
 import { sqliteHandle } from '../packages/server/src/storage/db.js'
+import { ROLLUP_COLS, rollupParams } from '../packages/server/src/storage/repositories/ts-writer.js'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../packages/server/src/storage/timeseries/buckets.js'
 import { packCode, packTimings, type StatusCode, toTenths } from '../packages/server/src/storage/timeseries/codec.js'
 import { encode } from '../packages/server/src/storage/timeseries/histogram.js'
@@ -163,29 +164,6 @@ function hourTemplate(base: number): HourTemplate {
   return { acc, hist: Buffer.from(encode(acc.hist)), minutes }
 }
 
-const ROLLUP_COLUMNS =
-  'skey, bucket, n, up, degraded, down, maint, lat_sum, lat_min, lat_max, lat_sq, ph_n, ph_dns, ph_connect, ph_tls, ph_ttfb, ph_transfer, hist'
-const rollupValues = (skey: number, bucket: number, a: RollupAcc, hist: Buffer) => [
-  skey,
-  bucket,
-  a.n,
-  a.up,
-  a.degraded,
-  a.down,
-  a.maint,
-  a.latSum,
-  a.latMin,
-  a.latMax,
-  a.latSq,
-  a.phN,
-  a.ph[0] ?? 0,
-  a.ph[1] ?? 0,
-  a.ph[2] ?? 0,
-  a.ph[3] ?? 0,
-  a.ph[4] ?? 0,
-  hist,
-]
-
 interface Seeded {
   monitors: number
   probes: number
@@ -300,7 +278,7 @@ async function seed(dir: string): Promise<Seeded> {
       return { acc, hist: Buffer.from(encode(acc.hist)), minutes }
     })
     const ins = (table: string) =>
-      h.prepare(`insert into ${table} (${ROLLUP_COLUMNS}) values (${ROLLUP_COLUMNS.replace(/\w+/g, '?')})`)
+      h.prepare(`insert into ${table} (${ROLLUP_COLS.join(', ')}) values (${ROLLUP_COLS.map(() => '?').join(', ')})`)
     const ins1m = ins('ts_rollup_1m')
     const ins1h = ins('ts_rollup_1h')
     const ins1d = ins('ts_rollup_1d')
@@ -353,7 +331,7 @@ async function seed(dir: string): Promise<Seeded> {
           for (let at = from, k = i; at < rawFrom; at += HOUR_MS, k++) {
             const tpl = templates[i % BASES]![k % VARIANTS]!
             const bucket = at / MINUTE_MS
-            ins1h.run(...rollupValues(skey, bucket, tpl.acc, tpl.hist))
+            ins1h.run(rollupParams(skey, bucket, tpl.acc, tpl.hist))
             insC1h.run(mkey, bucket, tpl.minutes.up, tpl.minutes.degraded, tpl.minutes.down)
             const dayStart = Math.floor(at / DAY_MS) * DAY_MS
             if (dayStart >= from && dayStart + DAY_MS <= rawFrom) wholeDays.add(dayStart)
@@ -367,7 +345,7 @@ async function seed(dir: string): Promise<Seeded> {
           }
           const whole = dayTemplates[i % BASES]!
           for (const at of wholeDays) {
-            ins1d.run(...rollupValues(skey, at / MINUTE_MS, whole.acc, whole.hist))
+            ins1d.run(rollupParams(skey, at / MINUTE_MS, whole.acc, whole.hist))
             insC1d.run(mkey, at / MINUTE_MS, whole.minutes.up, whole.minutes.degraded, whole.minutes.down)
             rows.ts_rollup_1d!++
             rows.ts_consensus_1d!++
@@ -400,7 +378,7 @@ async function seed(dir: string): Promise<Seeded> {
                   : [t.dns_ms, t.connect_ms, t.tls_ms, t.ttfb_ms, t.transfer_ms].map((v) => toTenths(v)),
             }
             addPoint(acc, point)
-            ins1m.run(...rollupValues(skey, minute / MINUTE_MS, acc, Buffer.from(encode(acc.hist))))
+            ins1m.run(rollupParams(skey, minute / MINUTE_MS, acc, Buffer.from(encode(acc.hist))))
             insC1m.run(mkey, minute / MINUTE_MS, status === 0 ? 3 : status === 1 ? 2 : 1)
             const hourBucket = Math.floor(minute / HOUR_MS) * HOUR_MS
             let hr = hours.get(hourBucket)
@@ -419,13 +397,13 @@ async function seed(dir: string): Promise<Seeded> {
             last = { status, at, lat }
           }
           for (const [at, hr] of hours) {
-            ins1h.run(...rollupValues(skey, at / MINUTE_MS, hr.acc, Buffer.from(encode(hr.acc.hist))))
+            ins1h.run(rollupParams(skey, at / MINUTE_MS, hr.acc, Buffer.from(encode(hr.acc.hist))))
             insC1h.run(mkey, at / MINUTE_MS, hr.minutes.up, hr.minutes.degraded, hr.minutes.down)
             rows.ts_rollup_1h!++
             rows.ts_consensus_1h!++
           }
           for (const [at, d] of days) {
-            ins1d.run(...rollupValues(skey, at / MINUTE_MS, d.acc, Buffer.from(encode(d.acc.hist))))
+            ins1d.run(rollupParams(skey, at / MINUTE_MS, d.acc, Buffer.from(encode(d.acc.hist))))
             insC1d.run(mkey, at / MINUTE_MS, d.minutes.up, d.minutes.degraded, d.minutes.down)
             rows.ts_rollup_1d!++
             rows.ts_consensus_1d!++

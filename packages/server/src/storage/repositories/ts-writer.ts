@@ -4,6 +4,7 @@ import { sqliteHandle } from '../db.js'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { encode } from '../timeseries/histogram.js'
+import type { RollupAcc } from '../timeseries/rollup.js'
 import { ADDITIVE_ROLLUP_COLS, type ConsensusDelta, type RollupGroup } from './rollup-writer.js'
 
 export interface RawRow {
@@ -37,7 +38,7 @@ export interface TsWriter {
   addConsensus(tier: '1h' | '1d', deltas: readonly ConsensusDelta[]): Promise<void>
 }
 
-const ROLLUP_COLS = [
+export const ROLLUP_COLS = [
   'skey',
   'bucket',
   'n',
@@ -57,6 +58,28 @@ const ROLLUP_COLS = [
   'ph_transfer',
   'hist',
 ] as const
+
+/** One rollup row's values in `ROLLUP_COLS` order (a `?` each): ingestion's upsert, the benchmark's loader. */
+export const rollupParams = (skey: number, bucket: number, a: RollupAcc, hist: Buffer | null) => [
+  skey,
+  bucket,
+  a.n,
+  a.up,
+  a.degraded,
+  a.down,
+  a.maint,
+  a.latSum,
+  a.latMin,
+  a.latMax,
+  a.latSq,
+  a.phN,
+  a.ph[0] ?? 0,
+  a.ph[1] ?? 0,
+  a.ph[2] ?? 0,
+  a.ph[3] ?? 0,
+  a.ph[4] ?? 0,
+  hist,
+]
 
 function prepareAll(h: SQLite.Database) {
   const rollup = (tier: Tier) =>
@@ -133,27 +156,7 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
     async addRollups(tier, groups) {
       const stmt = s.rollup[tier]
       for (const g of groups) {
-        const a = g.acc
-        stmt.run(
-          g.skey,
-          g.bucket,
-          a.n,
-          a.up,
-          a.degraded,
-          a.down,
-          a.maint,
-          a.latSum,
-          a.latMin,
-          a.latMax,
-          a.latSq,
-          a.phN,
-          a.ph[0] ?? 0,
-          a.ph[1] ?? 0,
-          a.ph[2] ?? 0,
-          a.ph[3] ?? 0,
-          a.ph[4] ?? 0,
-          blob(encode(a.hist)),
-        )
+        stmt.run(rollupParams(g.skey, g.bucket, g.acc, blob(encode(g.acc.hist))))
       }
     },
     async putConsensusMinutes(rows) {
