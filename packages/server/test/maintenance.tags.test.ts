@@ -1,60 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { DomainEvents } from '../src/core/events.js'
-import { serverMonitorsIdle, startServerMonitors } from '../src/modules/server-monitors/index.js'
-import { createTestContext, type TestContext, type TestUser } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import {
+  alice,
+  bob,
+  manual,
+  ok,
+  opened,
+  req,
+  set,
+  t,
+  useServerMonitorsWorld,
+  maintenanceWindow as window,
+} from './server-monitors-world.js'
 
-let t: TestContext
-let alice: TestUser
-let bob: TestUser
-let stop: () => void
-const opened: DomainEvents['IncidentOpened'][] = []
+useServerMonitorsWorld()
 
-beforeAll(async () => {
-  t = await createTestContext({ ACCESS_TOKEN_EXPIRE_MINUTES: '1440' })
-  alice = await t.createUser({ username: 'alice' })
-  bob = await t.createUser({ username: 'bob' })
-  t.deps.events.on('IncidentOpened', (e) => void opened.push(e))
-  stop = startServerMonitors(t.deps)
-})
-afterAll(async () => {
-  stop()
-  await t.close()
-})
-// Outages of different tests must not join one incident group (2-minute window).
-beforeEach(() => t.clock.advance(3 * 60_000))
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
-const req = async (method: Method, url: string, payload?: object, user = alice) => {
-  const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: user.auth, ...(payload ? { payload } : {}) })
-  await serverMonitorsIdle(t.deps)
-  return res
-}
-async function ok<T = { id: string; name: string }>(method: Method, url: string, payload?: object, user = alice) {
-  const res = await req(method, url, payload, user)
-  expect(res.statusCode, res.body).toBeLessThan(300)
-  return res.json() as T
-}
-const manual = (name: string, extra: object = {}, user = alice) =>
-  ok('POST', '/monitors', { name, check_type: 'manual', ...extra }, user)
-const set = (id: string, status: 'up' | 'degraded' | 'down', user = alice) =>
-  ok('POST', `/monitors/${id}/manual-state`, { status }, user)
 const openedFor = (id: string) => opened.find((e) => e.monitorId === id)
 const issue = async (res: Awaited<ReturnType<typeof req>>) => [
   res.statusCode,
   res.json().code,
   res.json().details?.issues?.[0]?.path,
 ]
-const window = (target: object, user = alice) => {
-  const start = new Date(t.clock.now() - 60_000).toISOString()
-  const end = new Date(t.clock.now() + 60 * 60_000).toISOString()
-  return req(
-    'POST',
-    '/maintenance',
-    { name: 'upgrade', ...target, schedule: { kind: 'once', starts_at: start, ends_at: end } },
-    user,
-  )
-}
-
 describe('maintenance windows targeting tags', () => {
   it('covers the owner’s monitors carrying every tag, including one tagged after the window was made', async () => {
     const before = await manual('tagged before', { tags: ['zone:a', 'db', 'extra'] })
