@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { SMTPServer } from 'smtp-server'
-import type { TestContext, TestUser } from './helpers.js'
+import { expect } from 'vitest'
+import { alertingEngine } from '../src/modules/alerting/index.js'
+import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type TestUser } from './helpers.js'
 
 /** One request as the receiver saw it. */
 export interface Received {
@@ -164,4 +166,57 @@ export async function createChannel(
   const res = await api(t).post('/alerts/channels', u, { name: `${kind} channel`, kind, config, ...extra })
   if (res.statusCode !== 201) throw new Error(`channel creation failed: ${res.body}`)
   return res.json()
+}
+
+/**
+ * A monitor's life on the live path: alice's HTTP monitor "shop" (every 60 s) checked by one probe
+ * (paris-1), a webhook channel to a local receiver, and `minute(result)` — one result uploaded as
+ * the agent would (batch ids `prefix-1`, `prefix-2`…), the alerting engine settled, the clock moved
+ * a minute on, settled again.
+ */
+export type LiveMonitor = Awaited<ReturnType<typeof liveMonitor>>
+export async function liveMonitor(batchPrefix: string) {
+  const t = await createTestContext({ ALERTING_ALLOW_PRIVATE_TARGETS: 'true', ACCESS_TOKEN_EXPIRE_MINUTES: '1440' })
+  const root = await t.createUser({ username: 'root', superadmin: true })
+  const alice = await t.createUser({ username: 'alice' })
+  const rx = await startReceiver()
+  const probe = await registerProbe(t, root, 'paris-1', { location_name: 'Paris' })
+  const monitorId: string = (
+    await api(t).post('/monitors', alice, { ...HTTP_MONITOR, name: 'shop', interval_seconds: 60 })
+  ).json().id
+  const channelId = (await createChannel(t, alice, 'webhook', { url: `${rx.url}/hook` })).id
+  const settle = () => alertingEngine(t.deps)!.idle()
+  let seq = 0
+  return {
+    t,
+    root,
+    alice,
+    rx,
+    key: probe.api_key,
+    probeId: probe.id,
+    monitorId,
+    channelId,
+    settle,
+    /** The current batch number (the last `minute` sent). */
+    seq: () => seq,
+    async minute(result: Record<string, unknown>) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/probes/results',
+        headers: { 'x-probe-api-key': probe.api_key },
+        payload: {
+          batch_id: `${batchPrefix}-${++seq}`,
+          results: [{ monitor_id: monitorId, checked_at: t.clock.now(), ...result }],
+        },
+      })
+      expect(res.statusCode).toBe(202)
+      await settle()
+      t.clock.advance(60_000)
+      await settle()
+    },
+    async close() {
+      await rx.close()
+      await t.close()
+    },
+  }
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { alertingEngine } from '../src/modules/alerting/index.js'
-import { api, createChannel, type Receiver, startReceiver } from './alerting.helpers.js'
-import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type TestUser } from './helpers.js'
+import { api, type LiveMonitor, liveMonitor } from './alerting.helpers.js'
+import type { TestContext, TestUser } from './helpers.js'
 
 /**
  * Baseline, anomaly and SLO burn conditions on real storage: 7 days of history seeded into the
@@ -11,32 +10,18 @@ import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type 
  */
 let t: TestContext
 let alice: TestUser
-let rx: Receiver
-let key: string
 let probeId: string
 let monitorId: string
 let channelId: string
-let seq = 0
+let w: LiveMonitor
 
 const MIN = 60_000
 
 beforeAll(async () => {
-  t = await createTestContext({ ALERTING_ALLOW_PRIVATE_TARGETS: 'true', ACCESS_TOKEN_EXPIRE_MINUTES: '1440' })
-  const root = await t.createUser({ username: 'root', superadmin: true })
-  alice = await t.createUser({ username: 'alice' })
-  rx = await startReceiver()
-  const probe = await registerProbe(t, root, 'paris-1', { location_name: 'Paris' })
-  key = probe.api_key
-  probeId = probe.id
-  monitorId = (await api(t).post('/monitors', alice, { ...HTTP_MONITOR, name: 'shop', interval_seconds: 60 })).json().id
-  channelId = (await createChannel(t, alice, 'webhook', { url: `${rx.url}/hook` })).id
+  w = await liveMonitor('h')
+  ;({ t, alice, probeId, monitorId, channelId } = w)
 })
-afterAll(async () => {
-  await rx.close()
-  await t.close()
-})
-
-const settle = () => alertingEngine(t.deps)!.idle()
+afterAll(() => w.close())
 
 /** 7 days of a healthy monitor, one result every 5 minutes: latency 90 or 110 ms (mean 100, sd 10). */
 async function seedHistory() {
@@ -60,30 +45,14 @@ async function seedHistory() {
 /** One check a minute from the probe, through the ingestion API, then the clock moves on. */
 async function run(minutes: number, c: { status?: 'up' | 'down'; latency?: number }) {
   for (let i = 0; i < minutes; i++) {
-    const now = t.clock.now()
     const status = c.status ?? 'up'
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/probes/results',
-      headers: { 'x-probe-api-key': key },
-      payload: {
-        batch_id: `h-${++seq}`,
-        results: [
-          {
-            monitor_id: monitorId,
-            checked_at: now,
-            status,
-            latency_ms: c.latency ?? (seq % 2 ? 90 : 110),
-            http_status: status === 'down' ? 503 : 200,
-            ...(status === 'down' ? { failure: { phase: 'response', message: 'HTTP 503' } } : {}),
-          },
-        ],
-      },
+    await w.minute({
+      status,
+      // Alternating 90 / 110 ms by batch number: mean 100, sd 10, as the seeded week.
+      latency_ms: c.latency ?? ((w.seq() + 1) % 2 ? 90 : 110),
+      http_status: status === 'down' ? 503 : 200,
+      ...(status === 'down' ? { failure: { phase: 'response', message: 'HTTP 503' } } : {}),
     })
-    expect(res.statusCode).toBe(202)
-    await settle()
-    t.clock.advance(MIN)
-    await settle()
   }
 }
 

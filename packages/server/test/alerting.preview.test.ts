@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { alertingEngine } from '../src/modules/alerting/index.js'
-import { api, createChannel, type Receiver, startReceiver } from './alerting.helpers.js'
-import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type TestUser } from './helpers.js'
+import { api, type LiveMonitor, liveMonitor } from './alerting.helpers.js'
+import type { TestContext, TestUser } from './helpers.js'
 
 /**
  * The impact preview replays stored history through the live decision function. This file runs a
@@ -10,31 +9,18 @@ import { createTestContext, HTTP_MONITOR, registerProbe, type TestContext, type 
  * exactly what the live path recorded as sends.
  */
 let t: TestContext
-let root: TestUser
 let alice: TestUser
-let rx: Receiver
-let key: string
 let monitorId: string
 let channelId: string
-let seq = 0
+let w: LiveMonitor
 
 const DAY = 86_400_000
 
 beforeAll(async () => {
-  t = await createTestContext({ ALERTING_ALLOW_PRIVATE_TARGETS: 'true', ACCESS_TOKEN_EXPIRE_MINUTES: '1440' })
-  root = await t.createUser({ username: 'root', superadmin: true })
-  alice = await t.createUser({ username: 'alice' })
-  rx = await startReceiver()
-  key = (await registerProbe(t, root, 'paris-1', { location_name: 'Paris' })).api_key
-  monitorId = (await api(t).post('/monitors', alice, { ...HTTP_MONITOR, name: 'shop', interval_seconds: 60 })).json().id
-  channelId = (await createChannel(t, alice, 'webhook', { url: `${rx.url}/hook` })).id
+  w = await liveMonitor('pv')
+  ;({ t, alice, monitorId, channelId } = w)
 })
-afterAll(async () => {
-  await rx.close()
-  await t.close()
-})
-
-const settle = () => alertingEngine(t.deps)!.idle()
+afterAll(() => w.close())
 
 type Check = { status?: 'up' | 'down' | 'degraded'; latency?: number; tlsDays?: number }
 let shape: Required<Check> = { status: 'up', latency: 100, tlsDays: 80 }
@@ -43,35 +29,18 @@ let shape: Required<Check> = { status: 'up', latency: 100, tlsDays: 80 }
 async function run(minutes: number, c: Check = {}) {
   shape = { ...shape, ...c }
   for (let i = 0; i < minutes; i++) {
-    const now = t.clock.now()
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/probes/results',
-      headers: { 'x-probe-api-key': key },
-      payload: {
-        batch_id: `pv-${++seq}`,
-        results: [
-          {
-            monitor_id: monitorId,
-            checked_at: now,
-            status: shape.status,
-            latency_ms: shape.latency,
-            http_status: shape.status === 'down' ? 503 : 200,
-            tls: {
-              valid_to: now + shape.tlsDays * DAY,
-              days_remaining: shape.tlsDays,
-              authorized: true,
-              subject: 'shop.example.test',
-            },
-            ...(shape.status === 'down' ? { failure: { phase: 'response', message: 'HTTP 503' } } : {}),
-          },
-        ],
+    await w.minute({
+      status: shape.status,
+      latency_ms: shape.latency,
+      http_status: shape.status === 'down' ? 503 : 200,
+      tls: {
+        valid_to: t.clock.now() + shape.tlsDays * DAY,
+        days_remaining: shape.tlsDays,
+        authorized: true,
+        subject: 'shop.example.test',
       },
+      ...(shape.status === 'down' ? { failure: { phase: 'response', message: 'HTTP 503' } } : {}),
     })
-    expect(res.statusCode).toBe(202)
-    await settle()
-    t.clock.advance(60_000)
-    await settle()
   }
 }
 
