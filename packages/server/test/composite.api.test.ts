@@ -1,21 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { DomainEvents } from '../src/core/events.js'
 import { serverMonitorsIdle, startServerMonitors } from '../src/modules/server-monitors/index.js'
-import { createTestContext, HTTP_MONITOR, type TestContext, type TestUser } from './helpers.js'
+import {
+  createTestContext,
+  HTTP_MONITOR,
+  type RecordedEvent,
+  recordEvents,
+  type TestContext,
+  type TestUser,
+} from './helpers.js'
 
 let t: TestContext
 let alice: TestUser
 let bob: TestUser
 let stop: () => void
-const events: { name: keyof DomainEvents; payload: Record<string, unknown> }[] = []
+const events: RecordedEvent[] = []
 
 beforeAll(async () => {
   t = await createTestContext({ ACCESS_TOKEN_EXPIRE_MINUTES: '1440' })
   alice = await t.createUser({ username: 'alice' })
   bob = await t.createUser({ username: 'bob' })
-  for (const name of ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'] as const) {
-    t.deps.events.on(name, (payload) => void events.push({ name, payload: payload as Record<string, unknown> }))
-  }
+  recordEvents(t, ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'], events)
   stop = startServerMonitors(t.deps)
 })
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { DomainEvents } from '../src/core/events.js'
 import { PING_LIMIT_PER_IP, PING_LIMIT_PER_SLUG } from '../src/modules/heartbeats/index.js'
 import { serverMonitorsIdle, startServerMonitors } from '../src/modules/server-monitors/index.js'
-import { createTestContext, type TestContext, type TestUser } from './helpers.js'
+import { createTestContext, type RecordedEvent, recordEvents, type TestContext, type TestUser } from './helpers.js'
 
 let t: TestContext
 let alice: TestUser
@@ -11,16 +11,14 @@ let bob: TestUser
 /** Whose monitors the helpers act on: a fresh user per deadline test, so outages of different tests never group. */
 let owner: TestUser
 let stop: () => void
-const events: { name: keyof DomainEvents; payload: Record<string, unknown> }[] = []
+const events: RecordedEvent[] = []
 
 beforeAll(async () => {
   t = await createTestContext()
   alice = await t.createUser({ username: 'alice' })
   bob = await t.createUser({ username: 'bob' })
   owner = alice
-  for (const name of ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'] as const) {
-    t.deps.events.on(name, (payload) => void events.push({ name, payload: payload as Record<string, unknown> }))
-  }
+  recordEvents(t, ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'], events)
   stop = startServerMonitors(t.deps)
   await serverMonitorsIdle(t.deps)
 })

@@ -10,6 +10,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/config.js'
 import { createDeps } from '../src/core/create-deps.js'
 import type { Deps } from '../src/core/deps.js'
+import type { DomainEvents } from '../src/core/events.js'
 import { newId } from '../src/core/ids.js'
 import { hashPassword } from '../src/modules/auth/index.js'
 
@@ -167,4 +168,14 @@ export async function uploadResults(
   })
   if (res.statusCode !== 202) throw new Error(`upload failed: ${res.body}`)
   return res.json() as { accepted: number; duplicate: boolean }
+}
+
+export interface RecordedEvent {
+  name: keyof DomainEvents
+  payload: Record<string, unknown>
+}
+/** Appends every domain event of these names to `into`, in the order they are emitted. */
+export function recordEvents(t: TestContext, names: readonly (keyof DomainEvents)[], into: RecordedEvent[]): void {
+  for (const name of names)
+    t.deps.events.on(name, (payload) => void into.push({ name, payload: payload as Record<string, unknown> }))
 }

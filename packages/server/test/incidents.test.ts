@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DomainEvents } from '../src/core/events.js'
 import { sweepProbeLiveness, sweepSuspectProbes } from '../src/modules/incidents/index.js'
 import {
   createTestContext,
   HTTP_MONITOR,
+  type RecordedEvent,
+  recordEvents,
   registerProbe,
   type TestContext,
   type TestUser,
@@ -14,28 +15,28 @@ let t: TestContext
 let admin: TestUser
 let alice: TestUser
 let bob: TestUser
-const events: { name: keyof DomainEvents; payload: Record<string, unknown> }[] = []
+const events: RecordedEvent[] = []
 
 beforeAll(async () => {
   t = await createTestContext()
   admin = await t.createUser({ username: 'root', superadmin: true })
   alice = await t.createUser({ username: 'alice' })
   bob = await t.createUser({ username: 'bob' })
-  for (const name of [
-    'IncidentOpened',
-    'IncidentUpdated',
-    'IncidentResolved',
-    'IncidentReleased',
-    'MonitorFlapping',
-    'ProbeOffline',
-    'ProbeOnline',
-    'ProbeSuspect',
-    'ConfirmationRequested',
-  ] as const) {
-    t.deps.events.on(name, (payload) => {
-      events.push({ name, payload: payload as Record<string, unknown> })
-    })
-  }
+  recordEvents(
+    t,
+    [
+      'IncidentOpened',
+      'IncidentUpdated',
+      'IncidentResolved',
+      'IncidentReleased',
+      'MonitorFlapping',
+      'ProbeOffline',
+      'ProbeOnline',
+      'ProbeSuspect',
+      'ConfirmationRequested',
+    ],
+    events,
+  )
 })
 afterAll(() => t.close())
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DomainEvents } from '../src/core/events.js'
 import {
   createTestContext,
   HTTP_MONITOR,
+  type RecordedEvent,
+  recordEvents,
   registerProbe,
   type TestContext,
   type TestUser,
@@ -15,16 +16,13 @@ import {
 let t: TestContext
 let admin: TestUser
 let alice: TestUser
-const events: { name: keyof DomainEvents; payload: Record<string, unknown> }[] = []
+const events: RecordedEvent[] = []
 
 beforeAll(async () => {
   t = await createTestContext()
   admin = await t.createUser({ username: 'root', superadmin: true })
   alice = await t.createUser({ username: 'alice' })
-  for (const name of ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'] as const)
-    t.deps.events.on(name, (payload) => {
-      events.push({ name, payload: payload as Record<string, unknown> })
-    })
+  recordEvents(t, ['IncidentOpened', 'IncidentResolved', 'MonitorStateChanged'], events)
 })
 afterAll(() => t.close())
 
