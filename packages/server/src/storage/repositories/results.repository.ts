@@ -134,7 +134,7 @@ export class ResultsRepository {
     const sameNet = late
       ? (await this.series.seriesOf([...new Set(points.map((p) => p.mkey))])).filter((s) => s.net === net)
       : []
-    const write = () => this.write(input, net, points, storable, sameNet)
+    const write = () => this.write(input, net, points, storable, late, sameNet)
     if (!isPostgres(this.db)) return write()
     await this.ensurePartitions(storable.map((p) => p.at))
     try {
@@ -154,6 +154,8 @@ export class ResultsRepository {
     net: NetCode,
     points: readonly Point[],
     storable: readonly Point[],
+    /** Some points are past the minute tier's horizon (their minutes derive from raw rows). */
+    late: boolean,
     sameNet: readonly SeriesInfo[],
   ): Promise<{ duplicate: boolean; stored: number }> {
     return this.db.transaction().execute(async (tx) => {
@@ -167,7 +169,6 @@ export class ResultsRepository {
       await w.lockSeries(points.map((p) => p.skey))
       // Minutes past the minute tier's horizon derive their state from raw rows, which must be read
       // before this batch's rows are inserted: such a (rare, late) batch takes the monitor lock now.
-      const late = points.some((p) => minuteOf(p.at) < minuteHorizon)
       let before = late ? await this.lockedMinuteStates(tx, w, mkeys, points, net, minuteHorizon, sameNet) : null
 
       const inserted = await w.insertResults(
