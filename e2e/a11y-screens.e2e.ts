@@ -124,6 +124,8 @@ describe.each(['light', 'dark'] as const)(
 
     /** Scans the page as it is and saves its screenshot; prints every serious or critical finding. */
     async function scanAndShoot(name: string): Promise<string[]> {
+      // Every page is scanned in the theme under test, never in the other one.
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme)
       const found = await scan(page, name)
       await page.screenshot({ path: join(ARTIFACTS, `page-${name}-${theme}.png`), fullPage: true })
       if (found.length > 0) console.log(`axe-core, ${theme} theme:\n${found.join('\n')}`)
