@@ -26,7 +26,10 @@ export async function createDeps(
   const clock = opts.clock ?? systemClock
   const url =
     opts.databaseUrl ?? (config.dialect === 'postgres' ? config.DATABASE_URL : `${config.DATA_DIR}/whatisup.db`)
-  const database = await openDatabase({ url })
+  const database = await openDatabase({
+    url,
+    onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed'),
+  })
   return {
     config,
     clock,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { type Checkpointer, startCheckpointer } from './checkpointer.js'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
 import * as m0001 from './migrations/0001_initial.js'
 import * as m0002 from './migrations/0002_timeseries.js'
@@ -44,12 +45,15 @@ export function sqliteHandle(db: Kysely<DB>): SQLite.Database | undefined {
 export interface DatabaseOptions {
   /** `postgres://…` or a SQLite file path (`:memory:` for throwaway tests). */
   url: string
+  /** SQLite: a background WAL checkpoint failed (the writer's own checkpoints take over). */
+  onCheckpointError?: (message: string) => void
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const isPg = /^postgres(ql)?:\/\//.test(opts.url)
   let db: Kysely<DB>
   let dialect: Dialect
+  let checkpointer: Checkpointer | null = null
   if (isPg) {
     dialect = postgresDialect
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 })
@@ -71,9 +75,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     sqlite.pragma('cache_size = -65536')
     // Each ingestion batch dirties a few hundred pages (the newest page of every series it
     // touches): checkpointing every 1000 WAL pages (the default) copied the same hot pages back
-    // to the database every other batch. Every 8192 pages (32 MiB) they are copied once for many
-    // batches; the WAL file is truncated back to 64 MiB at most after a checkpoint.
-    sqlite.pragma('wal_autocheckpoint = 8192')
+    // to the database every other batch. A worker thread checkpoints every 32 MiB of WAL
+    // (storage/checkpointer.ts), off the event loop; the writer's own checkpoint at 256 MiB is
+    // only a backstop. The WAL file is truncated back to 64 MiB at most after a checkpoint.
+    const file = opts.url === ':memory:' ? null : opts.url
+    sqlite.pragma(`wal_autocheckpoint = ${file ? 65536 : 8192}`)
+    if (file)
+      checkpointer = startCheckpointer(file, {
+        thresholdBytes: 32 * 1024 * 1024,
+        intervalMs: 250,
+        ...(opts.onCheckpointError && { onError: opts.onCheckpointError }),
+      })
     sqlite.pragma('journal_size_limit = 67108864')
     sqlite.pragma('temp_store = MEMORY')
     // Rollup upserts merge histograms in SQL ("upserts that add"), so ingestion reads nothing back.
@@ -101,7 +113,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         return false
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.stop()
+      await db.destroy()
+    },
   }
 }
 
