@@ -90,4 +90,30 @@ describe('batches with results for many monitors', () => {
     expect(names(m3.id)).toEqual(names(m1.id))
     expect(names(m2.id)).toEqual(['MonitorStateChanged'])
   })
+
+  it('marks the probe seen when its batch is stored, not when the same batch is replayed', async () => {
+    const p = await registerProbe(t, admin, 'seen')
+    const m = await monitor('seen-target')
+    const lastSeen = async () =>
+      (await t.app.inject({ url: '/api/v1/probes', headers: admin.auth }))
+        .json()
+        .find((x: { id: string }) => x.id === p.id).last_seen_at as string | null
+    const payload = {
+      batch_id: 'seen-1',
+      results: [{ monitor_id: m.id, checked_at: t.clock.now(), status: 'up', latency_ms: 12 }],
+    }
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/probes/results',
+        headers: { 'x-probe-api-key': p.api_key },
+        payload,
+      })
+    const storedAt = t.clock.now()
+    expect((await send()).json()).toEqual({ accepted: 1, duplicate: false })
+    expect(await lastSeen()).toBe(new Date(storedAt).toISOString())
+    t.clock.advance(60_000)
+    expect((await send()).json()).toEqual({ accepted: 0, duplicate: true })
+    expect(await lastSeen()).toBe(new Date(storedAt).toISOString())
+  })
 })

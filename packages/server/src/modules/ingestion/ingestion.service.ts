@@ -52,7 +52,8 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
       detail: decided.detail,
     }
   })
-  // Raw rows and rollups are written in one transaction; results past raw retention only roll up.
+  // Raw rows, rollups and the probe's last_seen_at are written in one transaction; results past raw
+  // retention only roll up.
   const { duplicate } = await deps.repos.results.ingest({
     probeId: probe.id,
     networkType: probe.network_type,
@@ -63,7 +64,6 @@ export async function ingestBatch(deps: Deps, probe: ProbeRow, batch: ResultBatc
   })
   if (duplicate) return { accepted: 0, duplicate: true }
   for (const [k, v] of remembered) memory.set(k, v)
-  await deps.repos.probes.update(probe.id, { last_seen_at: now })
 
   const byMonitor = new Map<string, CheckResult[]>()
   for (const r of kept) {

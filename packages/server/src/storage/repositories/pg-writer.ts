@@ -26,6 +26,9 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
         values (${probeId}, ${batchId}, ${at}) on conflict (probe_id, batch_id) do nothing returning 1 as n`.execute(tx)
       return rows.length === 1
     },
+    async touchProbe(probeId, at) {
+      await sql`update probes set last_seen_at = ${at} where id = ${probeId}`.execute(tx)
+    },
     lockSeries: (skeys) => lockSeries(tx, skeys),
     lockMonitors: (mkeys) => lockMonitors(tx, mkeys),
     async consensusStates(pairs, net) {

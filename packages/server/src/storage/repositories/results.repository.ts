@@ -161,6 +161,8 @@ export class ResultsRepository {
     return this.db.transaction().execute(async (tx) => {
       const w = sqliteWriter(this.db) ?? pgWriter(tx)
       if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0 }
+      // One statement in this transaction rather than a commit of its own after it.
+      await w.touchProbe(input.probeId, input.now)
       if (points.length === 0) return { duplicate: false, stored: 0 }
       const minuteHorizon = minuteOf(input.now - TIER_RETENTION_MS['1m']) + 60
       const mkeys = points.map((p) => p.mkey)

@@ -25,6 +25,8 @@ export interface RawRow {
 export interface TsWriter {
   /** The (probe, batch) idempotency key; false when this batch was stored before. */
   claimBatch(probeId: string, batchId: string, at: number): Promise<boolean>
+  /** The probe was heard from at `at` (its `last_seen_at`), in the batch's own transaction. */
+  touchProbe(probeId: string, at: number): Promise<void>
   /** Series locks (rollups) first, then monitor locks (consensus): see `rollup-writer.ts`. */
   lockSeries(skeys: readonly number[]): Promise<void>
   lockMonitors(mkeys: readonly number[]): Promise<void>
@@ -100,6 +102,7 @@ function prepareAll(h: SQLite.Database) {
     claim: h.prepare(
       'insert into probe_batches (probe_id, batch_id, received_at) values (?, ?, ?) on conflict (probe_id, batch_id) do nothing',
     ),
+    touch: h.prepare('update probes set last_seen_at = ? where id = ?'),
     state: h.prepare('select state from ts_consensus_1m where mkey = ? and net = ? and bucket = ?').pluck(),
     result: h.prepare(
       'insert into ts_results (skey, at, code, lat, tm) values (?, ?, ?, ?, ?) on conflict (skey, at) do nothing',
@@ -133,6 +136,9 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
   return {
     async claimBatch(probeId, batchId, at) {
       return s.claim.run(probeId, batchId, at).changes === 1
+    },
+    async touchProbe(probeId, at) {
+      s.touch.run(at, probeId)
     },
     async lockSeries() {},
     async lockMonitors() {},
