@@ -1,14 +1,21 @@
 // `npm run bench:storage -- [flags]`: time-series storage benchmark (issue 7).
 //
-// For each dialect and each size: generates N monitors × P probes × D days of results at a 60 s
+// For each dialect, shape and size: generates N monitors × P probes × D days of results at a 60 s
 // interval directly into a fresh store (raw rows in time order, as ingestion writes them, plus
 // their rollups), then measures p50/p95 of the requests a user waits for, ingestion through the
 // real path (`ingestBatch`: assignment check, raw insert + rollups in one transaction, incident
 // evaluation), and bytes per stored result. Prints a table and writes bench/results/storage.json.
 //
+// Two shapes, each at every size (D follows from the size and N × P):
+//   wide  a fleet (--monitors, 100): 1 M = 2.3 days, 20 M = 46 days. Store-wide reads and ingestion.
+//   deep  a few monitors (--deep-monitors, 7) whose history grows: 1 M = 33 days, 20 M = 1.8 years.
+//         Every window the per-monitor reads ask for (30-day chart) is full at both sizes, so their
+//         20 M / 1 M ratio is the cost of history alone. Ingestion is measured on the wide shape.
+//
 //   --dialects sqlite,postgres   which stores (PostgreSQL: WIU_BENCH_PG_URL or WIU_TEST_PG_URL)
-//   --sizes 1e6,2e7              stored results per run (history length follows from N × P)
-//   --monitors 100 --probes 3    N and P
+//   --shapes wide,deep           which shapes
+//   --sizes 1e6,2e7              stored results per run
+//   --monitors 100 --deep-monitors 7 --probes 3
 //   --requests 200               requests per measured endpoint
 //   --ingest 150000              results ingested through the real path per run
 //   --batch 500                  results per batch (the probe agent's MAX_BATCH_RESULTS)
@@ -52,7 +59,9 @@ const { values: flags } = parseArgs({
   options: {
     dialects: { type: 'string', default: 'sqlite,postgres' },
     sizes: { type: 'string', default: '1e6,2e7' },
+    shapes: { type: 'string', default: 'wide,deep' },
     monitors: { type: 'string', default: '100' },
+    'deep-monitors': { type: 'string', default: '7' },
     probes: { type: 'string', default: '3' },
     requests: { type: 'string', default: '200' },
     ingest: { type: 'string', default: '150000' },
@@ -60,7 +69,8 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: 'bench/results/storage.json' },
   },
 })
-const N = Number(flags.monitors)
+type Shape = 'wide' | 'deep'
+const MONITORS: Record<Shape, number> = { wide: Number(flags.monitors), deep: Number(flags['deep-monitors']) }
 const P = Number(flags.probes)
 const REQUESTS = Number(flags.requests)
 const INGEST = Number(flags.ingest)
@@ -85,7 +95,7 @@ interface Store {
   close(): Promise<void>
 }
 
-async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
+async function openStore(dialect: 'sqlite' | 'postgres', monitorCount: number): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'wiu-bench-'))
   let url = join(dir, 'bench.db')
   let drop = async () => {}
@@ -154,7 +164,7 @@ async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
     probes.push({ id: body.id, key: body.api_key, net })
   }
   const monitors: Store['monitors'] = []
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < monitorCount; i++) {
     const r = await app.inject({
       method: 'POST',
       url: '/api/v1/monitors',
@@ -350,10 +360,10 @@ async function measureReads(s: Store) {
   const pick = (i: number) => ids[(i * 37) % ids.length]!
   const iso = (ms: number) => new Date(ms).toISOString()
   return [
-    await measure(s, 'monitors list (100)', () => '/api/v1/monitors?limit=100'),
+    await measure(s, `monitors list (${Math.min(100, ids.length)})`, () => '/api/v1/monitors?limit=100'),
     await measure(
       s,
-      'list stats (100: 24 h uptime, p95, sparkline)',
+      `list stats (${Math.min(100, ids.length)}: 24 h uptime, p95, sparkline)`,
       () => `/api/v1/analytics/monitors?ids=${ids.slice(0, 100).join(',')}`,
     ),
     await measure(s, 'monitor detail 30 d (chart series)', (i) => `/api/v1/monitors/${pick(i)}/series?hours=720`),
@@ -509,77 +519,115 @@ async function sizes(s: Store, results: number) {
   }
 }
 
-const runs: unknown[] = []
+interface Run {
+  dialect: 'sqlite' | 'postgres'
+  shape: Shape
+  monitors: number
+  size: number
+  reads: { name: string; p50: number; p95: number }[]
+}
+const runs: (Run & Record<string, unknown>)[] = []
 /** Written after every run, so an interrupted benchmark keeps what it measured (`complete: false`). */
 function save(complete: boolean): void {
   const out = {
     when: new Date().toISOString(),
     complete,
     machine: { cpus: cpus().length, load: loadavg() },
-    settings: { monitors: N, probes: P, requests: REQUESTS, ingest: INGEST, batch: BATCH },
+    settings: { monitors: MONITORS, probes: P, requests: REQUESTS, ingest: INGEST, batch: BATCH },
     runs,
   }
   mkdirSync(dirname(flags.out), { recursive: true })
   writeFileSync(flags.out, `${JSON.stringify(out, null, 2)}\n`)
 }
 for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
-  for (const size of flags.sizes.split(',').map(Number)) {
-    const days = size / (N * P * 1440)
-    console.log(
-      `\n${dialect}: ${N} monitors × ${P} probes × ${days.toFixed(2)} days = ${size.toExponential(1)} results (load ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')})`,
-    )
-    const s = await openStore(dialect)
-    try {
-      const t0 = performance.now()
-      const stored = await loadHistory(s, days)
-      const loadSeconds = round((performance.now() - t0) / 1000, 1)
-      let compaction: { seconds: number; days: number; results: number } | null = null
-      if (dialect === 'postgres') {
-        // Steady state: past days packed by the storage job, statistics fresh.
-        const c0 = performance.now()
-        const c = await compactRawDays(s.deps)
-        compaction = { seconds: round((performance.now() - c0) / 1000, 1), days: c.days.length, results: c.results }
-        console.log(`  compaction: ${c.results} results of ${c.days.length} days packed in ${compaction.seconds} s`)
-        await sql`vacuum analyze`.execute(s.deps.database.db)
+  for (const shape of flags.shapes.split(',') as Shape[]) {
+    const n = MONITORS[shape]
+    for (const size of flags.sizes.split(',').map(Number)) {
+      const days = size / (n * P * 1440)
+      console.log(
+        `\n${dialect}, ${shape}: ${n} monitors × ${P} probes × ${days.toFixed(2)} days = ${size.toExponential(1)} results (load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
+      )
+      const s = await openStore(dialect, n)
+      try {
+        const t0 = performance.now()
+        const stored = await loadHistory(s, days)
+        const loadSeconds = round((performance.now() - t0) / 1000, 1)
+        let compaction: { seconds: number; days: number; results: number } | null = null
+        if (dialect === 'postgres') {
+          // Steady state: past days packed by the storage job, statistics fresh.
+          const c0 = performance.now()
+          const c = await compactRawDays(s.deps)
+          compaction = { seconds: round((performance.now() - c0) / 1000, 1), days: c.days.length, results: c.results }
+          console.log(`  compaction: ${c.results} results of ${c.days.length} days packed in ${compaction.seconds} s`)
+          await sql`vacuum analyze`.execute(s.deps.database.db)
+        }
+        // Measured in a freshly started app on the stored data, as a server in steady state would be:
+        // not in the loader's process, whose heap and page cache hold the bulk load (on SQLite at 20 M
+        // that process ingested ~35 % slower than the same store reopened).
+        await s.restart()
+        const reads = await measureReads(s)
+        for (const r of reads)
+          console.log(
+            `  ${r.name.padEnd(48)} p50 ${String(r.p50).padStart(7)} ms   p95 ${String(r.p95).padStart(7)} ms`,
+          )
+        const loadBefore = loadavg()[0]
+        let ingestStorage: Awaited<ReturnType<typeof measureIngestion>> | null = null
+        let ingest: Awaited<ReturnType<typeof measureIngestion>> | null = null
+        if (shape === 'wide') {
+          ingestStorage = await measureIngestion(s, INGEST, 'storage')
+          console.log(
+            `  ingestion, storage path (raw + rollups, batches of ${BATCH})   ${ingestStorage.resultsPerSecond} results/s (${ingestStorage.results} in ${ingestStorage.seconds} s; ${ingestStorage.resultsPerCpuSecond}/s of server CPU)`,
+          )
+          ingest = await measureIngestion(s, INGEST, 'full')
+          console.log(
+            `  ingestion, full path (+ assignment, incident evaluation)  ${ingest.resultsPerSecond} results/s (${ingest.results} in ${ingest.seconds} s, of which storage ${ingest.storageSeconds} s; ${ingest.resultsPerCpuSecond}/s of server CPU)`,
+          )
+        }
+        const sz = await sizes(s, stored + (ingest?.results ?? 0) + (ingestStorage?.results ?? 0))
+        console.log(
+          `  raw bytes/result ${sz.rawBytesPerResult} (results table ${sz.resultsTableBytesPerResult}), rollups ${sz.rollupBytesPerResult} bytes/result, database ${(sz.databaseBytes / 1e6).toFixed(0)} MB`,
+        )
+        runs.push({
+          dialect,
+          shape,
+          monitors: n,
+          compaction,
+          size,
+          stored,
+          days: round(days, 2),
+          loadSeconds,
+          reads,
+          ingestStorage,
+          ingest,
+          sizes: sz,
+          load1m: loadBefore,
+        })
+        save(false)
+      } finally {
+        await s.close()
       }
-      // Measured in a freshly started app on the stored data, as a server in steady state would be:
-      // not in the loader's process, whose heap and page cache hold the bulk load (on SQLite at 20 M
-      // that process ingested ~35 % slower than the same store reopened).
-      await s.restart()
-      const reads = await measureReads(s)
-      for (const r of reads)
-        console.log(`  ${r.name.padEnd(48)} p50 ${String(r.p50).padStart(7)} ms   p95 ${String(r.p95).padStart(7)} ms`)
-      const loadBefore = loadavg()[0]
-      const ingestStorage = await measureIngestion(s, INGEST, 'storage')
+    }
+  }
+}
+
+// The 1.5× rule: p95 at the largest size over p95 at the smallest, per dialect and shape.
+const sizesRun = flags.sizes.split(',').map(Number)
+if (sizesRun.length > 1) {
+  const lo = Math.min(...sizesRun)
+  const hi = Math.max(...sizesRun)
+  console.log(`\np95 at ${hi.toExponential(0)} / p95 at ${lo.toExponential(0)} (target ≤ 1.5×):`)
+  for (const r of runs.filter((x) => x.size === hi)) {
+    const base = runs.find((x) => x.size === lo && x.dialect === r.dialect && x.shape === r.shape)
+    if (!base) continue
+    for (const read of r.reads) {
+      const b = base.reads.find((x) => x.name === read.name)
+      if (!b) continue
+      const ratio = read.p95 / b.p95
       console.log(
-        `  ingestion, storage path (raw + rollups, batches of ${BATCH})   ${ingestStorage.resultsPerSecond} results/s (${ingestStorage.results} in ${ingestStorage.seconds} s; ${ingestStorage.resultsPerCpuSecond}/s of server CPU)`,
+        `  ${`${r.dialect}, ${r.shape}`.padEnd(18)} ${read.name.padEnd(48)} ${b.p95} → ${read.p95} ms  ${ratio.toFixed(2)}× ${ratio <= 1.5 ? '✓' : '✗'}`,
       )
-      const ingest = await measureIngestion(s, INGEST, 'full')
-      console.log(
-        `  ingestion, full path (+ assignment, incident evaluation)  ${ingest.resultsPerSecond} results/s (${ingest.results} in ${ingest.seconds} s, of which storage ${ingest.storageSeconds} s; ${ingest.resultsPerCpuSecond}/s of server CPU)`,
-      )
-      const sz = await sizes(s, stored + ingest.results + ingestStorage.results)
-      console.log(
-        `  raw bytes/result ${sz.rawBytesPerResult} (results table ${sz.resultsTableBytesPerResult}), rollups ${sz.rollupBytesPerResult} bytes/result, database ${(sz.databaseBytes / 1e6).toFixed(0)} MB`,
-      )
-      runs.push({
-        dialect,
-        compaction,
-        size,
-        stored,
-        days: round(days, 2),
-        loadSeconds,
-        reads,
-        ingestStorage,
-        ingest,
-        sizes: sz,
-        load1m: loadBefore,
-      })
-      save(false)
-    } finally {
-      await s.close()
     }
   }
 }
