@@ -95,4 +95,25 @@ describe('background WAL checkpointer', () => {
     expect(statSync(`${w.file}-wal`).size).toBe(walBefore)
     w.db.close()
   })
+
+  it('gives up once, and says so, when its thread cannot open the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wiu-ckpt-'))
+    dirs.push(dir)
+    const errors: string[] = []
+    let gaveUp = 0
+    const ckpt = startCheckpointer(join(dir, 'missing.sqlite'), {
+      thresholdBytes: 0,
+      intervalMs: 5,
+      onError: (e) => errors.push(e),
+      onGiveUp: () => gaveUp++,
+    })
+    for (const deadline = Date.now() + 5_000; gaveUp === 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 5))
+    // No second thread is started after the first one died.
+    await new Promise((r) => setTimeout(r, 100))
+    await ckpt.stop()
+    expect(gaveUp).toBe(1)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/unable to open database file|does not exist|SQLITE_CANTOPEN/)
+  })
 })

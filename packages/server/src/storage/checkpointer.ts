@@ -42,6 +42,9 @@ export function startCheckpointer(
     thresholdBytes: number
     intervalMs: number
     onError?: (message: string) => void
+    /** The worker thread died (it could not open the database, say): called once, then nothing
+     * more is attempted and the writer's own checkpoints must take over. */
+    onGiveUp?: () => void
     /** After each checkpoint: WAL frames (`log`) and how many of them are now in the database. */
     onCheckpoint?: (r: { log: number; checkpointed: number }) => void
   },
@@ -68,12 +71,23 @@ export function startCheckpointer(
       if (m.error) opts.onError?.(m.error)
       else if (m.result) opts.onCheckpoint?.({ log: m.result.log, checkpointed: m.result.checkpointed })
     })
-    w.on('error', (err) => {
-      opts.onError?.(err.message)
-      worker = null
-      busy = false
+    w.on('error', (err: unknown) => {
+      // An error thrown in a worker arrives cloned: a SqliteError may come without its message.
+      const e = err as { message?: unknown; code?: unknown } | null
+      opts.onError?.(typeof e?.message === 'string' && e.message ? e.message : `${e?.code ?? String(err)}`)
+      giveUp()
+    })
+    w.on('exit', () => {
+      if (worker === w && !stopped) giveUp()
     })
     return w
+  }
+  const giveUp = () => {
+    if (stopped) return
+    stopped = true
+    clearInterval(timer)
+    worker = null
+    opts.onGiveUp?.()
   }
   const timer = setInterval(() => {
     if (stopped || busy || walBytes() < opts.thresholdBytes) return
@@ -84,6 +98,7 @@ export function startCheckpointer(
   timer.unref()
   return {
     async stop() {
+      if (stopped && !worker) return
       stopped = true
       clearInterval(timer)
       const w = worker

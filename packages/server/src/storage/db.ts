@@ -45,7 +45,7 @@ export function sqliteHandle(db: Kysely<DB>): SQLite.Database | undefined {
 export interface DatabaseOptions {
   /** `postgres://…` or a SQLite file path (`:memory:` for throwaway tests). */
   url: string
-  /** SQLite: a background WAL checkpoint failed (the writer's own checkpoints take over). */
+  /** SQLite: a background WAL checkpoint failed (if its thread died, the writer's own take over). */
   onCheckpointError?: (message: string) => void
 }
 
@@ -85,6 +85,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         thresholdBytes: 32 * 1024 * 1024,
         intervalMs: 250,
         ...(opts.onCheckpointError && { onError: opts.onCheckpointError }),
+        // Without the worker the writer checkpoints by itself again, every 32 MiB.
+        onGiveUp: () => sqlite.pragma('wal_autocheckpoint = 8192'),
       })
     sqlite.pragma('journal_size_limit = 67108864')
     sqlite.pragma('temp_store = MEMORY')
