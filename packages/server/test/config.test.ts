@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ensureAdmin, ensureSecretKeyFile } from '../src/bootstrap.js'
 import { ConfigError, loadConfig } from '../src/config/config.js'
+import { createDeps } from '../src/core/create-deps.js'
+import { sqliteHandle } from '../src/storage/db.js'
 import { createTestContext } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'wiu-config-'))
@@ -30,6 +33,25 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: 'eighty', SECRET_KEY: 'a'.repeat(40) })).toThrow(/PORT/)
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x', SECRET_KEY: 'a'.repeat(40) })).toThrow(/DATABASE_URL/)
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 'a'.repeat(40) }).dialect).toBe('postgres')
+    expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off', SECRET_KEY: 'a'.repeat(40) })).toThrow(/SQLITE_SYNCHRONOUS/)
+  })
+
+  it('opens SQLite syncing at checkpoints by default, at every commit with SQLITE_SYNCHRONOUS=full', async () => {
+    const level = async (env: Record<string, string>) => {
+      const config = loadConfig({ DATA_DIR: dir, SECRET_KEY: 'a'.repeat(40), LOG_LEVEL: 'silent', ...env })
+      const deps = await createDeps(config, {
+        log: pino({ level: 'silent' }),
+        databaseUrl: join(dir, `sync-${Object.keys(env).length}.db`),
+      })
+      try {
+        return sqliteHandle(deps.database.db)?.pragma('synchronous', { simple: true })
+      } finally {
+        await deps.database.close()
+      }
+    }
+    // SQLite's numbers: 1 = NORMAL, 2 = FULL.
+    expect(await level({})).toBe(1)
+    expect(await level({ SQLITE_SYNCHRONOUS: 'full' })).toBe(2)
   })
 })
 

@@ -16,6 +16,12 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Empty = embedded SQLite at DATA_DIR/whatisup.db; `postgres://…` = PostgreSQL. */
   DATABASE_URL: z.string().default(''),
+  /**
+   * SQLite: `normal` (default) syncs the WAL to disk at each checkpoint, so a committed batch
+   * survives a crash of the process but the last seconds may not survive a power loss or an OS
+   * crash; `full` syncs at every commit (nothing acknowledged is lost even then; slower ingestion).
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   SECRET_KEY: z.string().optional(),
   EMBEDDED_PROBE: bool.default(true),
   PUBLIC_URL: z.string().url().optional(),

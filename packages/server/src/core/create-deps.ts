@@ -28,6 +28,7 @@ export async function createDeps(
     opts.databaseUrl ?? (config.dialect === 'postgres' ? config.DATABASE_URL : `${config.DATA_DIR}/whatisup.db`)
   const database = await openDatabase({
     url,
+    synchronous: config.SQLITE_SYNCHRONOUS,
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed'),
   })
   return {

@@ -45,6 +45,8 @@ export function sqliteHandle(db: Kysely<DB>): SQLite.Database | undefined {
 export interface DatabaseOptions {
   /** `postgres://…` or a SQLite file path (`:memory:` for throwaway tests). */
   url: string
+  /** SQLite: `full` syncs the WAL at every commit (see config `SQLITE_SYNCHRONOUS`). */
+  synchronous?: 'normal' | 'full'
   /** SQLite: a background WAL checkpoint failed (if its thread died, the writer's own take over). */
   onCheckpointError?: (message: string) => void
 }
@@ -68,7 +70,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // Must precede the first table: lets the retention job hand freed pages back to the OS.
     if (sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL')
     sqlite.pragma('journal_mode = WAL')
-    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
     // Ingestion touches the newest leaf page of every series: keep those in cache (64 MiB).
