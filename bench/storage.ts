@@ -71,6 +71,8 @@ const { values: flags } = parseArgs({
 })
 type Shape = 'wide' | 'deep'
 const MONITORS: Record<Shape, number> = { wide: Number(flags.monitors), deep: Number(flags['deep-monitors']) }
+const SHAPES = flags.shapes.split(',') as Shape[]
+for (const shape of SHAPES) if (!(shape in MONITORS)) throw new Error(`--shapes: unknown shape "${shape}" (wide, deep)`)
 const P = Number(flags.probes)
 const REQUESTS = Number(flags.requests)
 const INGEST = Number(flags.ingest)
@@ -540,7 +542,7 @@ function save(complete: boolean): void {
   writeFileSync(flags.out, `${JSON.stringify(out, null, 2)}\n`)
 }
 for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
-  for (const shape of flags.shapes.split(',') as Shape[]) {
+  for (const shape of SHAPES) {
     const n = MONITORS[shape]
     for (const size of flags.sizes.split(',').map(Number)) {
       const days = size / (n * P * 1440)
