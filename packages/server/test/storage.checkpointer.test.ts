@@ -28,7 +28,18 @@ describe('background WAL checkpointer', () => {
       db.transaction(() => {
         for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(1024, next++ % 251))
       })()
-    return { dir, file, db, write, written: () => next }
+    /** `query`'s single value in a copy of the database file alone, without its WAL. */
+    const fileAlone = (query: string) => {
+      const copy = join(dir, 'copy.sqlite')
+      copyFileSync(file, copy)
+      const alone = new SQLite(copy, { readonly: true })
+      try {
+        return alone.prepare(query).pluck().get()
+      } finally {
+        alone.close()
+      }
+    }
+    return { dir, file, db, write, written: () => next, fileAlone }
   }
 
   it('copies the WAL into the database file while the writer keeps committing, then stops its thread', async () => {
@@ -65,11 +76,7 @@ describe('background WAL checkpointer', () => {
     await full.stop()
     const last = checkpoints.at(-1)!
     expect(last.checkpointed).toBe(last.log)
-    const copy = join(w.dir, 'copy.sqlite')
-    copyFileSync(w.file, copy)
-    const alone = new SQLite(copy, { readonly: true })
-    expect(alone.prepare('select count(*) from t').pluck().get()).toBe(w.written())
-    alone.close()
+    expect(w.fileAlone('select count(*) from t')).toBe(w.written())
     w.db.close()
   })
 
@@ -87,11 +94,7 @@ describe('background WAL checkpointer', () => {
     await ckpt.stop()
     expect(checkpoints).toEqual([])
     // Nothing was copied: the database file alone does not even have the table yet.
-    const copy = join(w.dir, 'copy.sqlite')
-    copyFileSync(w.file, copy)
-    const alone = new SQLite(copy, { readonly: true })
-    expect(alone.prepare("select count(*) from sqlite_master where name = 't'").pluck().get()).toBe(0)
-    alone.close()
+    expect(w.fileAlone("select count(*) from sqlite_master where name = 't'")).toBe(0)
     expect(statSync(`${w.file}-wal`).size).toBe(walBefore)
     w.db.close()
   })

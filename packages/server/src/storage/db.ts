@@ -65,7 +65,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   } else {
     dialect = sqliteDialect
-    if (opts.url !== ':memory:') mkdirSync(dirname(opts.url), { recursive: true })
+    const file = opts.url === ':memory:' ? null : opts.url
+    if (file) mkdirSync(dirname(file), { recursive: true })
     const sqlite = new SQLite(opts.url)
     // Must precede the first table: lets the retention job hand freed pages back to the OS.
     if (sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL')
@@ -80,7 +81,6 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // to the database every other batch. A worker thread checkpoints every 32 MiB of WAL
     // (storage/checkpointer.ts), off the event loop; the writer's own checkpoint at 256 MiB is
     // only a backstop. The WAL file is truncated back to 64 MiB at most after a checkpoint.
-    const file = opts.url === ':memory:' ? null : opts.url
     sqlite.pragma(`wal_autocheckpoint = ${file ? 65536 : 8192}`)
     if (file)
       checkpointer = startCheckpointer(file, {
