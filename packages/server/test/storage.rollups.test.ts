@@ -182,7 +182,9 @@ describe(`rollups at ingestion (${dialectUnderTest})`, () => {
 
   it('rebuild from raw reproduces exactly what ingestion maintained', async () => {
     const db = t.deps.database.db
+    // Direct table reads: every acknowledged result folded first (SQLite's fold queue).
     const snapshot = async () => ({
+      settled: await t.deps.repos.results.settle(),
       r1m: await db.selectFrom('ts_rollup_1m').selectAll().orderBy('skey').orderBy('bucket').execute(),
       r1h: await db.selectFrom('ts_rollup_1h').selectAll().orderBy('skey').orderBy('bucket').execute(),
       r1d: await db.selectFrom('ts_rollup_1d').selectAll().orderBy('skey').orderBy('bucket').execute(),
@@ -266,6 +268,7 @@ describe(`rollups at ingestion (${dialectUnderTest})`, () => {
 
   async function expectRollupsMatchRaw(now: number): Promise<void> {
     const db = t.deps.database.db
+    await t.deps.repos.results.settle()
     const mkeys = await t.deps.repos.series.findMonitorKeys(monitors)
     const series = await t.deps.repos.series.seriesOf([...mkeys.values()])
     const skeyOf = new Map(series.map((s) => [`${s.mkey}:${s.probe_id}`, s.skey]))

@@ -31,11 +31,25 @@ export async function createDeps(
     synchronous: config.SQLITE_SYNCHRONOUS,
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed'),
   })
+  const repos = createRepos(database.db, {
+    onFoldError: (err) =>
+      log.error({ err }, 'folding queued results into the rollups failed (retried on the next read)'),
+  })
   return {
     config,
     clock,
-    database,
-    repos: createRepos(database.db),
+    // Results still waiting for their fold are folded before the database closes.
+    database: {
+      ...database,
+      async close() {
+        try {
+          await repos.results.close()
+        } finally {
+          await database.close()
+        }
+      },
+    },
+    repos,
     events: new EventBus((event, err) => log.error({ err, event }, 'event handler failed')),
     limiter: new MemoryRateLimiter(clock),
     log,

@@ -123,6 +123,8 @@ export interface DB {
   ts_consensus_1m: { mkey: number; net: number; bucket: number; state: number }
   ts_consensus_1h: ConsensusTable
   ts_consensus_1d: ConsensusTable
+  /** SQLite: stored batches waiting to be folded into the rollups (repositories/fold-queue.ts). */
+  ts_fold_queue: { id: Generated<number>; net: number; queued_at: number; n: number; points: Uint8Array }
   slo_targets: { monitor_id: string; target: number; window_days: number; created_at: number; updated_at: number }
   annotations: {
     id: string

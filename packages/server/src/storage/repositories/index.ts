@@ -15,7 +15,7 @@ import { MetricsRepository } from './metrics.repository.js'
 import { MonitorsRepository } from './monitors.repository.js'
 import { ProbesRepository } from './probes.repository.js'
 import { RefreshTokensRepository } from './refresh-tokens.repository.js'
-import { ResultsRepository } from './results.repository.js'
+import { FOLD_QUEUE, ResultsRepository } from './results.repository.js'
 import { RollupsRepository } from './rollups.repository.js'
 import { SeriesRepository } from './series.repository.js'
 import { SettingsRepository } from './settings.repository.js'
@@ -25,20 +25,22 @@ import { UsersRepository } from './users.repository.js'
 
 export type Repos = ReturnType<typeof createRepos>
 
-export function createRepos(db: Kysely<DB>) {
+export function createRepos(db: Kysely<DB>, opts: { onFoldError?: (err: unknown) => void } = {}) {
   const series = new SeriesRepository(db)
+  const results = new ResultsRepository(db, series, { ...FOLD_QUEUE, onError: opts.onFoldError })
+  const settle = () => results.settle()
   return {
     users: new UsersRepository(db),
     refreshTokens: new RefreshTokensRepository(db),
     monitors: new MonitorsRepository(db),
     groups: new GroupsRepository(db),
     probes: new ProbesRepository(db),
-    results: new ResultsRepository(db, series),
+    results,
     series,
-    rollups: new RollupsRepository(db),
+    rollups: new RollupsRepository(db, settle),
     analytics: new AnalyticsRepository(db),
     metrics: new MetricsRepository(db),
-    storage: new StorageRepository(db),
+    storage: new StorageRepository(db, settle),
     state: new StateRepository(db),
     incidents: new IncidentsRepository(db),
     maintenance: new MaintenanceRepository(db),

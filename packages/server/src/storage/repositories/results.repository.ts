@@ -1,5 +1,6 @@
 import type { Timings } from '@whatisup/shared'
 import type { Kysely } from 'kysely'
+import { sqliteHandle } from '../db.js'
 import type { DB } from '../schema.js'
 import { bucketOf, dayStart, MINUTE_MS, minuteOf, TIER_RETENTION_MS, TIERS } from '../timeseries/buckets.js'
 import {
@@ -21,8 +22,8 @@ import {
   type NetCode,
   netCode,
   newCounts,
-  type RollupPoint,
 } from '../timeseries/rollup.js'
+import { decodePoints, type FoldPoint, FoldQueue, type FoldQueueOptions } from './fold-queue.js'
 import { pgWriter } from './pg-writer.js'
 import { listRaw, rawRange } from './raw-reads.js'
 import {
@@ -80,20 +81,28 @@ export interface IngestBatchInput {
   items: readonly IngestItem[]
 }
 
-interface Point extends RollupPoint {
-  mkey: number
+interface Point extends FoldPoint {
   code: number
   tm: Uint8Array | null
   detail: string | null
 }
 
+/** SQLite fold queue bounds (fold-queue.ts): 10 probe batches, a quarter second. */
+export const FOLD_QUEUE = { maxResults: 5000, delayMs: 250 }
+
 export class ResultsRepository {
   private knownDays = new Set<number>()
+  /** SQLite only: stored batches waiting for their fold. */
+  private queue: FoldQueue | null
 
   constructor(
     private db: Kysely<DB>,
     private series: SeriesRepository,
-  ) {}
+    fold: FoldQueueOptions = FOLD_QUEUE,
+  ) {
+    const h = sqliteHandle(db)
+    this.queue = h ? new FoldQueue(h, () => this.foldQueued(), fold) : null
+  }
 
   /**
    * Stores a probe's batch once and folds it into the rollups in the same transaction. The
@@ -149,7 +158,7 @@ export class ResultsRepository {
     }
   }
 
-  private write(
+  private async write(
     input: IngestBatchInput,
     net: NetCode,
     points: readonly Point[],
@@ -158,20 +167,20 @@ export class ResultsRepository {
     late: boolean,
     sameNet: readonly SeriesInfo[],
   ): Promise<{ duplicate: boolean; stored: number }> {
-    return this.db.transaction().execute(async (tx) => {
+    let queued: { id: number; n: number } | null = null
+    const out = await this.db.transaction().execute(async (tx) => {
       const w = sqliteWriter(this.db) ?? pgWriter(tx)
       if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0 }
       // One statement in this transaction rather than a commit of its own after it.
       await w.touchProbe(input.probeId, input.now)
       if (points.length === 0) return { duplicate: false, stored: 0 }
       const minuteHorizon = minuteOf(input.now - TIER_RETENTION_MS['1m']) + 60
-      const mkeys = points.map((p) => p.mkey)
       // The series' rollups are this probe's alone; the monitor's consensus is shared with its other
       // probes, so the monitor lock is taken as late as possible: just before the consensus step.
       await w.lockSeries(points.map((p) => p.skey))
       // Minutes past the minute tier's horizon derive their state from raw rows, which must be read
       // before this batch's rows are inserted: such a (rare, late) batch takes the monitor lock now.
-      let before = late ? await this.lockedMinuteStates(tx, w, mkeys, points, net, minuteHorizon, sameNet) : null
+      const before = late ? await this.lockedMinuteStates(tx, w, points, net, minuteHorizon, sameNet) : null
 
       const inserted = await w.insertResults(
         storable.map((p) => ({ skey: p.skey, at: p.at, code: p.code, lat: p.lat, tm: p.tm })),
@@ -182,32 +191,99 @@ export class ResultsRepository {
           .filter((p) => p.detail !== null && p.at >= input.rawCutoff)
           .map((p) => ({ skey: p.skey, at: p.at, detail: p.detail as string })),
       )
-      // Rows older than a tier's retention would be purged again at once: not written.
-      const horizon = { '1m': minuteHorizon * MINUTE_MS, '1h': input.now - TIER_RETENTION_MS['1h'], '1d': -Infinity }
-      for (const tier of TIERS) {
-        const groups = accumulate(
-          fresh.filter((p) => p.at >= horizon[tier]),
-          (at) => bucketOf(at, tier),
-        )
-        await w.addRollups(tier, [...groups.values()])
-      }
-      before ??= await this.lockedMinuteStates(tx, w, mkeys, points, net, minuteHorizon, sameNet)
-      await this.foldConsensus(w, fresh, net, before, minuteHorizon, minuteOf(horizon['1h']))
+      if (this.queue && !late) {
+        // SQLite: folded with the batches queued next to it (fold-queue.ts); this commit acknowledges it.
+        if (fresh.length > 0) queued = { id: this.queue.append(net, input.now, fresh), n: fresh.length }
+      } else await this.fold(tx, w, fresh, net, input.now, before, sameNet)
       return { duplicate: false, stored: inserted.size }
     })
+    const q = queued as { id: number; n: number } | null
+    if (q) await this.queue?.committed(q.id, q.n)
+    return out
+  }
+
+  /**
+   * Folds stored results into the rollup tiers and the consensus tables. `before` holds the
+   * touched minutes' states when the caller read them already (a late batch), else they are read
+   * here under the monitors' locks.
+   */
+  private async fold(
+    tx: Kysely<DB>,
+    w: TsWriter,
+    fresh: readonly FoldPoint[],
+    net: number,
+    now: number,
+    before: Map<string, number> | null,
+    sameNet: readonly SeriesInfo[],
+  ): Promise<void> {
+    if (fresh.length === 0) return
+    const minuteHorizon = minuteOf(now - TIER_RETENTION_MS['1m']) + 60
+    // Rows older than a tier's retention would be purged again at once: not written.
+    const horizon = { '1m': minuteHorizon * MINUTE_MS, '1h': now - TIER_RETENTION_MS['1h'], '1d': -Infinity }
+    for (const tier of TIERS) {
+      const groups = accumulate(
+        fresh.filter((p) => p.at >= horizon[tier]),
+        (at) => bucketOf(at, tier),
+      )
+      await w.addRollups(tier, [...groups.values()])
+    }
+    const states = before ?? (await this.lockedMinuteStates(tx, w, fresh, net, minuteHorizon, sameNet))
+    await this.foldConsensus(w, fresh, net, states, minuteHorizon, minuteOf(horizon['1h']))
+  }
+
+  /**
+   * SQLite: folds every queued batch in one transaction and deletes them from the queue. Each
+   * network type's points fold together; `now` is the oldest batch's, so no queued point is past
+   * the minute tier's horizon (late batches never queue) and every minute state is read from the
+   * consensus table, not rebuilt from raw rows that already hold these points.
+   */
+  private foldQueued(): Promise<{ last: number; results: number }> {
+    return this.db.transaction().execute(async (tx) => {
+      const rows = await tx.selectFrom('ts_fold_queue').selectAll().orderBy('id').execute()
+      if (rows.length === 0) return { last: 0, results: 0 }
+      const w = sqliteWriter(this.db) as TsWriter
+      const byNet = new Map<number, FoldPoint[]>()
+      let now = Infinity
+      for (const r of rows) {
+        const list = byNet.get(r.net) ?? []
+        for (const p of decodePoints(r.points)) list.push(p)
+        byNet.set(r.net, list)
+        now = Math.min(now, Number(r.queued_at))
+      }
+      for (const [net, points] of byNet) await this.fold(tx, w, points, net, now, null, [])
+      const last = Math.max(...rows.map((r) => r.id))
+      await tx.deleteFrom('ts_fold_queue').where('id', '<=', last).execute()
+      return { last, results: rows.reduce((n, r) => n + r.n, 0) }
+    })
+  }
+
+  /**
+   * Every acknowledged result is in the rollups when this resolves (a no-op on PostgreSQL, which
+   * folds in the batch's transaction). Reads of the rollup and consensus tables call it first.
+   */
+  async settle(): Promise<void> {
+    await this.queue?.settle()
+  }
+
+  /** Folds what waits and stops the fold timer (before the database closes). */
+  async close(): Promise<void> {
+    try {
+      await this.settle()
+    } finally {
+      this.queue?.stop()
+    }
   }
 
   /** Takes the monitors' write locks, then reads their minute states. */
   private async lockedMinuteStates(
     tx: Kysely<DB>,
     w: TsWriter,
-    mkeys: readonly number[],
-    points: readonly Point[],
+    points: readonly FoldPoint[],
     net: number,
     minuteHorizon: number,
     sameNet: readonly SeriesInfo[],
   ) {
-    await w.lockMonitors(mkeys)
+    await w.lockMonitors(points.map((p) => p.mkey))
     return this.minuteStates(tx, w, points, net, minuteHorizon, sameNet)
   }
 
@@ -215,7 +291,7 @@ export class ResultsRepository {
   private async minuteStates(
     tx: Kysely<DB>,
     w: TsWriter,
-    points: readonly Point[],
+    points: readonly FoldPoint[],
     net: number,
     minuteHorizon: number,
     sameNet: readonly SeriesInfo[],
@@ -253,7 +329,7 @@ export class ResultsRepository {
   /** Consensus minutes: fold the new results, then move each changed minute between categories. */
   private async foldConsensus(
     w: TsWriter,
-    fresh: readonly Point[],
+    fresh: readonly FoldPoint[],
     net: number,
     before: Map<string, number>,
     minuteHorizon: number,
@@ -307,6 +383,8 @@ export class ResultsRepository {
     const to = from + 86_400_000
     const minuteHorizon = minuteOf(now - TIER_RETENTION_MS['1m']) + 60
     const hourHorizon = minuteOf(now - TIER_RETENTION_MS['1h'])
+    // Queued folds first: this day's raw rows already hold their points.
+    await this.settle()
     return this.db.transaction().execute(async (tx) => {
       await lockSeries(tx, skeys)
       await lockMonitors(tx, [mkey])

@@ -34,7 +34,11 @@ const IN_CHUNK = 500
  * its cost depends on the window and the number of series, never on how much history is stored.
  */
 export class RollupsRepository {
-  constructor(private db: Kysely<DB>) {}
+  constructor(
+    private db: Kysely<DB>,
+    /** Folds acknowledged results still queued (SQLite), so every read sees them. */
+    private settle: () => Promise<void> = async () => {},
+  ) {}
 
   /** Rollup rows of these series in [from, to) bucket minutes of one tier. */
   async seriesRows(
@@ -45,6 +49,7 @@ export class RollupsRepository {
     opts: { hist?: boolean } = {},
   ): Promise<RollupRow[]> {
     if (skeys.length === 0 || to <= from) return []
+    await this.settle()
     const cols = [
       'skey',
       'bucket',
@@ -92,6 +97,7 @@ export class RollupsRepository {
     opts: { hist?: boolean } = {},
   ): Promise<SumRow[]> {
     if (skeys.length === 0 || to <= from) return []
+    await this.settle()
     const pg = isPostgres(this.db)
     const table = sql.table(rollupTable(tier))
     const cols = GROUP_COLS[group]
@@ -157,6 +163,7 @@ export class RollupsRepository {
     from: number,
     to: number,
   ): Promise<{ skey: number; bucket: number; lat_sum: number; n: number }[]> {
+    await this.settle()
     const out: { skey: number; bucket: number; lat_sum: number; n: number }[] = []
     for (let i = 0; i < skeys.length; i += IN_CHUNK) {
       const { rows } = await sql<{ skey: number; bucket: number; lat_sum: number; n: number }>`
@@ -211,6 +218,7 @@ export class RollupsRepository {
     opts: { byBucket?: boolean } = { byBucket: true },
   ): Promise<ConsensusRow[]> {
     if (mkeys.length === 0 || to <= from) return []
+    await this.settle()
     const out: ConsensusRow[] = []
     const bucket = opts.byBucket ? sql`bucket` : sql`0`
     // (mkey, net, bucket) is the key: per bucket each row stands alone, no grouping (a 30-day chart

@@ -40,7 +40,11 @@ const KEY_SOURCE = {
 export class StorageRepository {
   readonly dialect: 'sqlite' | 'postgres'
 
-  constructor(private db: Kysely<DB>) {
+  constructor(
+    private db: Kysely<DB>,
+    /** Folds acknowledged results still queued (SQLite), so a delete never races their fold. */
+    private settle: () => Promise<void> = async () => {},
+  ) {
     this.dialect = isPostgres(db) ? 'postgres' : 'sqlite'
   }
 
@@ -98,6 +102,7 @@ export class StorageRepository {
   /** Deletes rows of these keys with time in [fromMs, toMs); returns how many. */
   async deleteRange(table: TsTable, keys: readonly number[], fromMs: number, toMs: number): Promise<number> {
     if (keys.length === 0) return 0
+    await this.settle()
     const { key, time } = TS_TABLES[table]
     // Minute buckets are 4-byte integers on PostgreSQL: keep bounds inside that range.
     const bound = (ms: number) =>
@@ -135,6 +140,7 @@ export class StorageRepository {
   }
 
   async forgetKeys(o: { mkeys: number[]; metrics: number[] }): Promise<void> {
+    await this.settle()
     if (o.mkeys.length > 0) {
       await this.db.deleteFrom('ts_series').where('mkey', 'in', o.mkeys).execute()
       await this.db.deleteFrom('ts_monitors').where('mkey', 'in', o.mkeys).execute()
