@@ -481,6 +481,8 @@ async function measureIngestion(
       }
     }),
   )
+  // SQLite folds rollups behind the acknowledgement: the run ends when the last fold is done.
+  await s.deps.repos.results.settle()
   const seconds = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(c0)
   const cpuSeconds = (cpu.user + cpu.system) / 1e6

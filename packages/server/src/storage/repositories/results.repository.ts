@@ -143,6 +143,9 @@ export class ResultsRepository {
     const sameNet = late
       ? (await this.series.seriesOf([...new Set(points.map((p) => p.mkey))])).filter((s) => s.net === net)
       : []
+    // A late batch folds in its own transaction, reading raw rows for its old minutes: queued
+    // batches first, so what it reads and what it folds never overlap with a pending fold.
+    if (late) await this.settle()
     const write = () => this.write(input, net, points, storable, late, sameNet)
     if (!isPostgres(this.db)) return write()
     await this.ensurePartitions(storable.map((p) => p.at))
