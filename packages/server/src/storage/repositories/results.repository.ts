@@ -105,10 +105,11 @@ export class ResultsRepository {
   }
 
   /**
-   * Stores a probe's batch once and folds it into the rollups in the same transaction. The
-   * (probe, batch_id) row is the idempotency key: a retried batch stores and counts nothing. A
-   * result already stored (same series and time, resent under another batch id) is not counted
-   * twice either.
+   * Stores a probe's batch once with its rollups: in the same transaction on PostgreSQL; on SQLite
+   * the transaction queues its points and a later one folds many batches at once (`fold-queue.ts`,
+   * `settle()` before reads). The (probe, batch_id) row is the idempotency key: a retried batch
+   * stores and counts nothing. A result already stored (same series and time, resent under another
+   * batch id) is not counted twice either.
    */
   async ingest(input: IngestBatchInput): Promise<{ duplicate: boolean; stored: number }> {
     const net = netCode(input.networkType)
@@ -170,13 +171,13 @@ export class ResultsRepository {
     late: boolean,
     sameNet: readonly SeriesInfo[],
   ): Promise<{ duplicate: boolean; stored: number }> {
-    let queued: { id: number; n: number } | null = null
-    const out = await this.db.transaction().execute(async (tx) => {
+    const none = { queued: null }
+    const { queued, ...out } = await this.db.transaction().execute(async (tx) => {
       const w = sqliteWriter(this.db) ?? pgWriter(tx)
-      if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0 }
+      if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0, ...none }
       // One statement in this transaction rather than a commit of its own after it.
       await w.touchProbe(input.probeId, input.now)
-      if (points.length === 0) return { duplicate: false, stored: 0 }
+      if (points.length === 0) return { duplicate: false, stored: 0, ...none }
       const minuteHorizon = minuteOf(input.now - TIER_RETENTION_MS['1m']) + 60
       // The series' rollups are this probe's alone; the monitor's consensus is shared with its other
       // probes, so the monitor lock is taken as late as possible: just before the consensus step.
@@ -194,14 +195,17 @@ export class ResultsRepository {
           .filter((p) => p.detail !== null && p.at >= input.rawCutoff)
           .map((p) => ({ skey: p.skey, at: p.at, detail: p.detail as string })),
       )
-      if (this.queue && !late) {
-        // SQLite: folded with the batches queued next to it (fold-queue.ts); this commit acknowledges it.
-        if (fresh.length > 0) queued = { id: this.queue.append(net, input.now, fresh), n: fresh.length }
-      } else await this.fold(tx, w, fresh, net, input.now, before, sameNet)
-      return { duplicate: false, stored: inserted.size }
+      const stored = { duplicate: false, stored: inserted.size }
+      // SQLite: folded with the batches queued next to it (fold-queue.ts); this commit acknowledges it.
+      if (this.queue && !late)
+        return {
+          ...stored,
+          queued: fresh.length > 0 ? { id: this.queue.append(net, input.now, fresh), n: fresh.length } : null,
+        }
+      await this.fold(tx, w, fresh, net, input.now, before, sameNet)
+      return { ...stored, ...none }
     })
-    const q = queued as { id: number; n: number } | null
-    if (q) await this.queue?.committed(q.id, q.n)
+    if (queued) await this.queue?.committed(queued.id, queued.n)
     return out
   }
 
