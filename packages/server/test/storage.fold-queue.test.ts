@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '../src/core/ids.js'
 import { type Database, openDatabase } from '../src/storage/db.js'
@@ -251,6 +252,21 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       await expect.poll(() => queued(next.database), { timeout: 5000 }).toBe(0)
       expect(await rawRollupRows(next.database)).toBeGreaterThan(0)
       await expectFolded(next, all)
+    })
+
+    it('a fold that fails leaves its batches queued, and a later one folds them', async () => {
+      const s = await store()
+      const { batches: bs, all } = batches(6, 4)
+      await ingestAll(s.first.results, s.probeId, bs)
+      const db = s.first.database.db
+      await sql`alter table ts_rollup_1h rename to ts_rollup_1h_away`.execute(db)
+      await expect(s.first.results.settle()).rejects.toThrow(/ts_rollup_1h/)
+      // Rolled back: nothing half-folded, every batch still waiting.
+      expect(await queued(s.first.database)).toBe(4)
+      expect(await rawRollupRows(s.first.database)).toBe(0)
+      await sql`alter table ts_rollup_1h_away rename to ts_rollup_1h`.execute(db)
+      await expectFolded(s.first, all)
+      expect(await queued(s.first.database)).toBe(0)
     })
 
     it('is bounded: at maxResults waiting, the ingest returns only once folded', async () => {

@@ -239,14 +239,17 @@ export class ResultsRepository {
   }
 
   /**
-   * SQLite: folds every queued batch in one transaction and deletes them from the queue. Each
+   * SQLite: folds every queued batch in one transaction that also deletes them from the queue. Each
    * network type's points fold together; `now` is the oldest batch's, so no queued point is past
    * the minute tier's horizon (late batches never queue) and every minute state is read from the
    * consensus table, not rebuilt from raw rows that already hold these points.
    */
   private foldQueued(): Promise<{ last: number; results: number }> {
     return this.db.transaction().execute(async (tx) => {
-      const rows = await tx.selectFrom('ts_fold_queue').selectAll().orderBy('id').execute()
+      // Taken and deleted by the transaction's first statement, a write: it holds the write lock from
+      // the start (another process writing waits instead of failing an upgrade), and a failed fold
+      // rolls the rows back into the queue. The fold does not depend on their order.
+      const rows = await tx.deleteFrom('ts_fold_queue').returningAll().execute()
       if (rows.length === 0) return { last: 0, results: 0 }
       const w = sqliteWriter(this.db) as TsWriter
       const byNet = new Map<number, FoldPoint[]>()
@@ -258,9 +261,7 @@ export class ResultsRepository {
         now = Math.min(now, Number(r.queued_at))
       }
       for (const [net, points] of byNet) await this.fold(tx, w, points, net, now, null, [])
-      const last = Math.max(...rows.map((r) => r.id))
-      await tx.deleteFrom('ts_fold_queue').where('id', '<=', last).execute()
-      return { last, results: rows.reduce((n, r) => n + r.n, 0) }
+      return { last: Math.max(...rows.map((r) => r.id)), results: rows.reduce((n, r) => n + r.n, 0) }
     })
   }
 
