@@ -158,6 +158,8 @@ describe('three probes, one service', () => {
     for (const tg of Object.values(targets)) tg.up = true
     await checkRounds()
     await waitFor(async () => (await incidents())[0]?.status === 'resolved', 'the resolution')
+    // The event follows the commit the API already shows: on PostgreSQL a request can land in between.
+    await waitFor(() => events.some(([n]) => n === 'IncidentResolved'), 'the resolution event')
     list = await incidents()
     expect(list[0].status).toBe('resolved')
 

@@ -125,11 +125,6 @@ export class FoldQueue {
     }
   }
 
-  /** Results acknowledged and not yet folded. */
-  get size(): number {
-    return this.waiting
-  }
-
   /** Stops the timer; what waits stays in the table for the next open. */
   stop(): void {
     this.stopped = true
