@@ -186,7 +186,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
           )?.n,
         )
       : 0
-  const rawRollupRows = async (d: Database) =>
+  const minuteRollupRows = async (d: Database) =>
     Number(
       (
         await d.db
@@ -221,7 +221,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       await ingestAll(s.first.results, s.probeId, bs)
       // Acknowledged: raw rows and queue rows are stored, the rollups not yet.
       expect(await queued(s.first.database)).toBe(6)
-      expect(await rawRollupRows(s.first.database)).toBe(0)
+      expect(await minuteRollupRows(s.first.database)).toBe(0)
       const raw = await s.first.results.listForMonitor(all[0]!.monitorId, { limit: 1000, offset: 0 })
       expect(raw).toHaveLength(120)
       await expectFolded(s.first, all)
@@ -250,7 +250,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       expect(next.results).toBeDefined()
       // Left rows are folded on the next tick after opening, without any read.
       await expect.poll(() => queued(next.database), { timeout: 5000 }).toBe(0)
-      expect(await rawRollupRows(next.database)).toBeGreaterThan(0)
+      expect(await minuteRollupRows(next.database)).toBeGreaterThan(0)
       await expectFolded(next, all)
     })
 
@@ -263,7 +263,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       await expect(s.first.results.settle()).rejects.toThrow(/ts_rollup_1h/)
       // Rolled back: nothing half-folded, every batch still waiting.
       expect(await queued(s.first.database)).toBe(4)
-      expect(await rawRollupRows(s.first.database)).toBe(0)
+      expect(await minuteRollupRows(s.first.database)).toBe(0)
       await sql`alter table ts_rollup_1h_away rename to ts_rollup_1h`.execute(db)
       await expectFolded(s.first, all)
       expect(await queued(s.first.database)).toBe(0)
@@ -279,7 +279,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       await ingestAll(bounded.results, s.probeId, bs.slice(2, 3), 2)
       // 120 ≥ 100: folded before the third ingest returned.
       expect(await queued(bounded.database)).toBe(0)
-      expect(await rawRollupRows(bounded.database)).toBeGreaterThan(0)
+      expect(await minuteRollupRows(bounded.database)).toBeGreaterThan(0)
       await ingestAll(bounded.results, s.probeId, bs.slice(3), 3)
       await expectFolded(bounded, all)
     })
@@ -297,7 +297,7 @@ describe(`fold queue (${dialectUnderTest})`, () => {
       const s = await store()
       const { batches: bs, all } = batches(5, 3)
       await ingestAll(s.first.results, s.probeId, bs)
-      expect(await rawRollupRows(s.first.database)).toBeGreaterThan(0)
+      expect(await minuteRollupRows(s.first.database)).toBeGreaterThan(0)
       await expectFolded(s.first, all)
     })
   }
