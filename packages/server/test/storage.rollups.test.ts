@@ -6,7 +6,13 @@ import type { IngestItem } from '../src/storage/repositories/results.repository.
 import { bucketOf, HOUR_MS, MINUTE_MS, TIER_RETENTION_MS, TIERS } from '../src/storage/timeseries/buckets.js'
 import { type StatusCode, timingTenths } from '../src/storage/timeseries/codec.js'
 import { decodeInto, newHistogram } from '../src/storage/timeseries/histogram.js'
-import { accumulate, consensusFromPoints, type NetCode, type RollupPoint } from '../src/storage/timeseries/rollup.js'
+import {
+  accumulate,
+  consensusFromPoints,
+  type NetCode,
+  type RollupPoint,
+  toRollupAcc,
+} from '../src/storage/timeseries/rollup.js'
 import { createTestContext, dialectUnderTest, type TestContext } from './helpers.js'
 import { prng } from './prng.js'
 
@@ -328,7 +334,7 @@ describe(`rollups at ingestion (${dialectUnderTest})`, () => {
           ph_n: w.phN,
         })
         expect(g.lat_sq).toBeCloseTo(w.latSq, 3)
-        expect([...decodeInto(newHistogram(), g.hist)]).toEqual([...w.hist])
+        expect([...decodeInto(newHistogram(), g.hist)]).toEqual([...toRollupAcc(w).hist])
       }
     }
     for (const [monitorId, mkey] of mkeys) {

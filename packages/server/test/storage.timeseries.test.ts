@@ -25,10 +25,12 @@ import {
   addPoint,
   categoryOf,
   consensusFromPoints,
+  encodeHist,
   foldState,
   mergeAcc,
   newAcc,
   type RollupPoint,
+  toRollupAcc,
 } from '../src/storage/timeseries/rollup.js'
 import { prng } from './prng.js'
 
@@ -218,9 +220,12 @@ describe('rollup math against raw computation', () => {
       for (const d of days.values()) {
         const merged = newAcc()
         for (const h of hours.values())
-          if (h.skey === d.skey && Math.floor(h.bucket / 1440) * 1440 === d.bucket) mergeAcc(merged, h.acc)
+          if (h.skey === d.skey && Math.floor(h.bucket / 1440) * 1440 === d.bucket) mergeAcc(merged, toRollupAcc(h.acc))
+        const day = toRollupAcc(d.acc)
         // Σ latency² is a double: summing in another order moves the last bits.
-        expect({ ...merged, latSq: 0, hist: [...merged.hist] }).toEqual({ ...d.acc, latSq: 0, hist: [...d.acc.hist] })
+        expect({ ...merged, latSq: 0, hist: [...merged.hist] }).toEqual({ ...day, latSq: 0, hist: [...day.hist] })
+        // The stored blob from bucket indices is the dense histogram's encoding.
+        expect([...encodeHist(d.acc)]).toEqual([...encode(day.hist)])
         expect(merged.latSq).toBeCloseTo(d.acc.latSq, 6)
         const raw = points.filter((p) => p.skey === d.skey && Math.floor(p.at / DAY_MS) * 1440 === d.bucket)
         const ok = raw.filter((p) => p.status !== 2)

@@ -18,6 +18,7 @@ import * as m0071 from './migrations/0071_group_reports.js'
 import * as m0080 from './migrations/0080_tag_targets.js'
 import * as m0090 from './migrations/0090_fold_queue.js'
 import type { DB } from './schema.js'
+import { cachedStatements } from './sqlite-statements.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
 
 // pg returns int8/numeric as strings; the rest of the code expects numbers, as SQLite gives.
@@ -103,7 +104,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       step: (acc: Histogram, blob: unknown) => decodeInto(acc, blob as Uint8Array | null),
       result: (acc: Histogram) => Buffer.from(encode(acc)),
     })
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) })
     sqliteHandles.set(db, sqlite)
   }
   await migrate(db, dialect)

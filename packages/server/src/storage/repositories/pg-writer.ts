@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
-import { decodeInto, encode, mergeInto, newHistogram } from '../timeseries/histogram.js'
+import { decodeInto, encode } from '../timeseries/histogram.js'
+import { encodeHist, toRollupAcc } from '../timeseries/rollup.js'
 import {
   ADDITIVE_ROLLUP_COLS,
   consensusTable,
@@ -79,7 +80,7 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
         const { rows: added } = await sql<{ skey: number; bucket: number }>`insert into ${table} ${COLS}
           ${values(
             groups,
-            groups.map((g) => buf(encode(g.acc.hist))),
+            groups.map((g) => buf(encodeHist(g.acc))),
           )}
           on conflict (skey, bucket) do nothing returning skey, bucket`.execute(tx)
         if (added.length === groups.length) return
@@ -93,10 +94,8 @@ export function pgWriter(tx: Kysely<DB>): TsWriter {
       const existing = new Map(prev.map((p) => [`${p.skey}:${p.bucket}`, p.hist]))
       const hists = rest.map((g) => {
         const old = existing.get(`${g.skey}:${g.bucket}`)
-        if (!old) return buf(encode(g.acc.hist))
-        const h = decodeInto(newHistogram(), old)
-        mergeInto(h, g.acc.hist)
-        return buf(encode(h))
+        if (!old) return buf(encodeHist(g.acc))
+        return buf(encode(decodeInto(toRollupAcc(g.acc).hist, old)))
       })
       const add = (c: string) => sql`${sql.raw(c)} = r.${sql.raw(c)} + excluded.${sql.raw(c)}`
       const bound = (c: string, op: '<' | '>') =>

@@ -187,7 +187,9 @@ export class ResultsRepository {
       const before = late ? await this.lockedMinuteStates(tx, w, points, net, minuteHorizon, sameNet) : null
 
       const inserted = await w.insertResults(
-        storable.map((p) => ({ skey: p.skey, at: p.at, code: p.code, lat: p.lat, tm: p.tm })),
+        storable
+          .map((p) => ({ skey: p.skey, at: p.at, code: p.code, lat: p.lat, tm: p.tm }))
+          .sort((a, b) => a.skey - b.skey || a.at - b.at),
       )
       const fresh = points.filter((p) => p.at < input.rawCutoff || inserted.has(`${p.skey}:${p.at}`))
       await w.insertDetails(
@@ -227,15 +229,19 @@ export class ResultsRepository {
     const minuteHorizon = minuteOf(now - TIER_RETENTION_MS['1m']) + 60
     // Rows older than a tier's retention would be purged again at once: not written.
     const horizon = { '1m': minuteHorizon * MINUTE_MS, '1h': now - TIER_RETENTION_MS['1h'], '1d': -Infinity }
+    // Written in key order: consecutive rows land on the same B-tree leaf (SQLite: ~2× fewer
+    // cycles per row than the batch's interleaved order). Groups keep their points' order.
+    const bySeries = [...fresh].sort((a, b) => a.skey - b.skey || a.at - b.at)
     for (const tier of TIERS) {
       const groups = accumulate(
-        fresh.filter((p) => p.at >= horizon[tier]),
+        bySeries.filter((p) => p.at >= horizon[tier]),
         (at) => bucketOf(at, tier),
       )
       await w.addRollups(tier, [...groups.values()])
     }
-    const states = before ?? (await this.lockedMinuteStates(tx, w, fresh, net, minuteHorizon, sameNet))
-    await this.foldConsensus(w, fresh, net, states, minuteHorizon, minuteOf(horizon['1h']))
+    const byMonitor = [...fresh].sort((a, b) => a.mkey - b.mkey || a.at - b.at)
+    const states = before ?? (await this.lockedMinuteStates(tx, w, byMonitor, net, minuteHorizon, sameNet))
+    await this.foldConsensus(w, byMonitor, net, states, minuteHorizon, minuteOf(horizon['1h']))
   }
 
   /**

@@ -1,8 +1,7 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
-import { encode } from '../timeseries/histogram.js'
-import type { MinuteCounts, RollupAcc } from '../timeseries/rollup.js'
+import { encodeHist, type MinuteCounts, type PointAcc } from '../timeseries/rollup.js'
 
 /**
  * The rollup columns that add up across rows (every one but the min/max bounds and the histogram):
@@ -60,7 +59,7 @@ export const lockMonitors = (tx: Kysely<DB>, mkeys: readonly number[]) => lockKe
 export interface RollupGroup {
   skey: number
   bucket: number
-  acc: RollupAcc
+  acc: PointAcc
 }
 
 const toRow = (g: RollupGroup, hist: Uint8Array) => ({
@@ -86,7 +85,7 @@ const toRow = (g: RollupGroup, hist: Uint8Array) => ({
 
 /** Plain inserts of freshly computed rows (rebuild, after deleting the range). */
 export async function insertRollups(tx: Kysely<DB>, tier: Tier, groups: readonly RollupGroup[]): Promise<void> {
-  const rows = groups.map((g) => toRow(g, encode(g.acc.hist)))
+  const rows = groups.map((g) => toRow(g, encodeHist(g.acc)))
   for (let i = 0; i < rows.length; i += CHUNK)
     await tx
       .insertInto(rollupTable(tier) as 'ts_rollup_1m')

@@ -3,8 +3,7 @@ import type { Kysely } from 'kysely'
 import { sqliteHandle } from '../db.js'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
-import { encode } from '../timeseries/histogram.js'
-import type { RollupAcc } from '../timeseries/rollup.js'
+import { encodeHist, type RollupStats } from '../timeseries/rollup.js'
 import { ADDITIVE_ROLLUP_COLS, type ConsensusDelta, type RollupGroup } from './rollup-writer.js'
 
 export interface RawRow {
@@ -62,7 +61,7 @@ export const ROLLUP_COLS = [
 ] as const
 
 /** One rollup row's values in `ROLLUP_COLS` order (a `?` each): ingestion's upsert, the benchmark's loader. */
-export const rollupParams = (skey: number, bucket: number, a: RollupAcc, hist: Buffer | null) => [
+export const rollupParams = (skey: number, bucket: number, a: RollupStats, hist: Buffer | null) => [
   skey,
   bucket,
   a.n,
@@ -162,7 +161,7 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
     async addRollups(tier, groups) {
       const stmt = s.rollup[tier]
       for (const g of groups) {
-        stmt.run(rollupParams(g.skey, g.bucket, g.acc, blob(encode(g.acc.hist))))
+        stmt.run(rollupParams(g.skey, g.bucket, g.acc, blob(encodeHist(g.acc))))
       }
     },
     async putConsensusMinutes(rows) {

@@ -97,6 +97,27 @@ export function encode(h: Histogram): Uint8Array {
   return SCRATCH.slice(0, p)
 }
 
+/** Encodes the histogram of these bucket indices (one per value, any order) as `encode` does. */
+export function encodeBuckets(buckets: readonly number[]): Uint8Array {
+  const sorted = buckets.length < 2 ? buckets : [...buckets].sort((a, b) => a - b)
+  let p = 0
+  for (let i = 0; i < sorted.length; ) {
+    const b = sorted[i] as number
+    let c = 0
+    while (i < sorted.length && sorted[i] === b) {
+      c++
+      i++
+    }
+    SCRATCH[p++] = b
+    while (c >= 0x80) {
+      SCRATCH[p++] = (c % 0x80) | 0x80
+      c = Math.floor(c / 0x80)
+    }
+    SCRATCH[p++] = c
+  }
+  return SCRATCH.slice(0, p)
+}
+
 /** Adds an encoded histogram into `h` (merging is addition); tolerates null/empty blobs. */
 export function decodeInto(h: Histogram, blob: Uint8Array | null | undefined): Histogram {
   if (!blob) return h
