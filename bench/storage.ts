@@ -197,9 +197,12 @@ async function openStore(dialect: 'sqlite' | 'postgres', monitorCount: number): 
     async close() {
       await store.app.close()
       await store.deps.database.close()
-      await drop()
-      if (process.env.WIU_BENCH_KEEP) console.log(`  kept ${dir}`)
-      else rmSync(dir, { recursive: true, force: true })
+      // WIU_BENCH_KEEP=1 keeps the store (SQLite file or PostgreSQL database) for profiling.
+      if (process.env.WIU_BENCH_KEEP) console.log(`  kept ${dialect === 'postgres' ? url : dir}`)
+      else {
+        await drop()
+        rmSync(dir, { recursive: true, force: true })
+      }
     },
   }
   return store

@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { Tier } from '../timeseries/buckets.js'
 import { encodeHist, type MinuteCounts, type PointAcc } from '../timeseries/rollup.js'
+import { numArray } from './pg-arrays.js'
 
 /**
  * The rollup columns that add up across rows (every one but the min/max bounds and the histogram):
@@ -49,7 +50,7 @@ const LOCK_SPACE = { monitor: 0x57495500, series: 0x57495501 } as const
 async function lockKeys(tx: Kysely<DB>, space: keyof typeof LOCK_SPACE, keys: readonly number[]): Promise<void> {
   if (!isPostgres(tx) || keys.length === 0) return
   const sorted = [...new Set(keys)].sort((a, b) => a - b)
-  await sql`select pg_advisory_xact_lock(${LOCK_SPACE[space]}, k) from (select unnest(${sql.val(sorted)}::int[]) as k order by 1) s`.execute(
+  await sql`select pg_advisory_xact_lock(${LOCK_SPACE[space]}, k) from (select unnest(${numArray(sorted)}::int[]) as k order by 1) s`.execute(
     tx,
   )
 }
