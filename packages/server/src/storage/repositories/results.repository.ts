@@ -175,8 +175,6 @@ export class ResultsRepository {
     const { queued, ...out } = await this.db.transaction().execute(async (tx) => {
       const w = sqliteWriter(this.db) ?? pgWriter(tx)
       if (!(await w.claimBatch(input.probeId, input.batchId, input.now))) return { duplicate: true, stored: 0, ...none }
-      // One statement in this transaction rather than a commit of its own after it.
-      await w.touchProbe(input.probeId, input.now)
       if (points.length === 0) return { duplicate: false, stored: 0, ...none }
       const minuteHorizon = minuteOf(input.now - TIER_RETENTION_MS['1m']) + 60
       // The series' rollups are this probe's alone; the monitor's consensus is shared with its other
@@ -232,13 +230,17 @@ export class ResultsRepository {
     // Written in key order: consecutive rows land on the same B-tree leaf (SQLite: ~2× fewer
     // cycles per row than the batch's interleaved order). Groups keep their points' order.
     const bySeries = [...fresh].sort((a, b) => a.skey - b.skey || a.at - b.at)
-    for (const tier of TIERS) {
-      const groups = accumulate(
-        bySeries.filter((p) => p.at >= horizon[tier]),
-        (at) => bucketOf(at, tier),
-      )
-      await w.addRollups(tier, [...groups.values()])
-    }
+    await w.addRollups(
+      TIERS.map((tier) => ({
+        tier,
+        groups: [
+          ...accumulate(
+            bySeries.filter((p) => p.at >= horizon[tier]),
+            (at) => bucketOf(at, tier),
+          ).values(),
+        ],
+      })),
+    )
     const byMonitor = [...fresh].sort((a, b) => a.mkey - b.mkey || a.at - b.at)
     const states = before ?? (await this.lockedMinuteStates(tx, w, byMonitor, net, minuteHorizon, sameNet))
     await this.foldConsensus(w, byMonitor, net, states, minuteHorizon, minuteOf(horizon['1h']))
@@ -381,9 +383,11 @@ export class ResultsRepository {
         map.set(dk, d)
       }
     }
-    await w.putConsensusMinutes(minutes)
-    await w.addConsensus('1h', [...hourly.values()].filter(nonZero))
-    await w.addConsensus('1d', [...daily.values()].filter(nonZero))
+    await w.writeConsensus({
+      minutes,
+      hours: [...hourly.values()].filter(nonZero),
+      days: [...daily.values()].filter(nonZero),
+    })
   }
 
   /**

@@ -22,10 +22,11 @@ export interface RawRow {
  * tests run both through the same assertions.
  */
 export interface TsWriter {
-  /** The (probe, batch) idempotency key; false when this batch was stored before. */
+  /**
+   * The (probe, batch) idempotency key, false when this batch was stored before; a new batch also
+   * sets the probe's `last_seen_at` to `at`, in the batch's own transaction.
+   */
   claimBatch(probeId: string, batchId: string, at: number): Promise<boolean>
-  /** The probe was heard from at `at` (its `last_seen_at`), in the batch's own transaction. */
-  touchProbe(probeId: string, at: number): Promise<void>
   /** Series locks (rollups) first, then monitor locks (consensus): see `rollup-writer.ts`. */
   lockSeries(skeys: readonly number[]): Promise<void>
   lockMonitors(mkeys: readonly number[]): Promise<void>
@@ -34,9 +35,14 @@ export interface TsWriter {
   /** Inserts new rows, skipping ones already stored; returns the `skey:at` keys inserted. */
   insertResults(rows: readonly RawRow[]): Promise<Set<string>>
   insertDetails(rows: readonly { skey: number; at: number; detail: string }[]): Promise<void>
-  addRollups(tier: Tier, groups: readonly RollupGroup[]): Promise<void>
-  putConsensusMinutes(rows: readonly { mkey: number; net: number; bucket: number; state: number }[]): Promise<void>
-  addConsensus(tier: '1h' | '1d', deltas: readonly ConsensusDelta[]): Promise<void>
+  /** Adds groups to the rollup tiers (upserts that add; histograms merged). */
+  addRollups(tiers: readonly { tier: Tier; groups: readonly RollupGroup[] }[]): Promise<void>
+  /** Sets consensus minutes' states and adds minute-count deltas to the hour and day rows. */
+  writeConsensus(c: {
+    minutes: readonly { mkey: number; net: number; bucket: number; state: number }[]
+    hours: readonly ConsensusDelta[]
+    days: readonly ConsensusDelta[]
+  }): Promise<void>
 }
 
 export const ROLLUP_COLS = [
@@ -134,10 +140,9 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
   const s = st
   return {
     async claimBatch(probeId, batchId, at) {
-      return s.claim.run(probeId, batchId, at).changes === 1
-    },
-    async touchProbe(probeId, at) {
+      if (s.claim.run(probeId, batchId, at).changes !== 1) return false
       s.touch.run(at, probeId)
+      return true
     },
     async lockSeries() {},
     async lockMonitors() {},
@@ -158,18 +163,19 @@ export function sqliteWriter(db: Kysely<DB>): TsWriter | null {
     async insertDetails(rows) {
       for (const r of rows) s.detail.run(r.skey, r.at, r.detail)
     },
-    async addRollups(tier, groups) {
-      const stmt = s.rollup[tier]
-      for (const g of groups) {
-        stmt.run(rollupParams(g.skey, g.bucket, g.acc, blob(encodeHist(g.acc))))
+    async addRollups(tiers) {
+      for (const { tier, groups } of tiers) {
+        const stmt = s.rollup[tier]
+        for (const g of groups) stmt.run(rollupParams(g.skey, g.bucket, g.acc, blob(encodeHist(g.acc))))
       }
     },
-    async putConsensusMinutes(rows) {
-      for (const r of rows) s.minute.run(r.mkey, r.net, r.bucket, r.state)
-    },
-    async addConsensus(tier, deltas) {
-      const stmt = s.consensus[tier]
-      for (const d of deltas) stmt.run(d.mkey, d.net, d.bucket, d.up, d.degraded, d.down, d.maint)
+    async writeConsensus({ minutes, hours, days }) {
+      for (const r of minutes) s.minute.run(r.mkey, r.net, r.bucket, r.state)
+      for (const [stmt, deltas] of [
+        [s.consensus['1h'], hours],
+        [s.consensus['1d'], days],
+      ] as const)
+        for (const d of deltas) stmt.run(d.mkey, d.net, d.bucket, d.up, d.degraded, d.down, d.maint)
     },
   }
 }
