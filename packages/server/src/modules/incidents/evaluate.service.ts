@@ -18,8 +18,27 @@ type Stored = Partial<
   Record<'failure_threshold' | 'recovery_threshold' | 'quorum' | 'flap_threshold' | 'flap_window_minutes', unknown>
 >
 
+/**
+ * Settings by (interval, config text): every batch evaluates its monitors again, and parsing each
+ * one's config every time was a visible share of ingestion. Keyed by the exact text, so an edited
+ * monitor gets fresh settings; cleared when it holds more entries than a large fleet needs.
+ */
+const settingsCache = new Map<string, CorrelationSettings>()
+const SETTINGS_CACHE_MAX = 20_000
+
 /** The monitor's correlation settings (stored with its config; defaults for older rows). */
 export function monitorSettings(m: MonitorRow): CorrelationSettings {
+  const key = `${m.interval_seconds}|${m.config}`
+  const hit = settingsCache.get(key)
+  if (hit) return hit
+  if (settingsCache.size >= SETTINGS_CACHE_MAX) settingsCache.clear()
+  // Shared by every later evaluation of this config: frozen, so no caller can change it for the others.
+  const s = Object.freeze(parseSettings(m))
+  settingsCache.set(key, s)
+  return s
+}
+
+function parseSettings(m: MonitorRow): CorrelationSettings {
   const c = JSON.parse(m.config) as Stored
   const o: Partial<CorrelationSettings> = {}
   if (typeof c.failure_threshold === 'number') o.failureThreshold = c.failure_threshold
