@@ -18,7 +18,7 @@ import type { TsWriter } from './ts-writer.js'
  * The ingestion writes on PostgreSQL: every statement takes one array per column through
  * `unnest`, so a 500-result batch is a handful of small statements to parse and plan (a VALUES
  * list of 500 × 18 parameters costs more to plan than to run). Histograms are read, merged and
- * written back under the monitors' advisory locks (taken first by the caller). The arrays go as
+ * written back under the series' advisory locks (taken first by the caller). The arrays go as
  * literals built by `pg-arrays.ts`.
  */
 export function pgWriter(tx: Kysely<DB>): TsWriter {

@@ -16,8 +16,8 @@ export interface RawRow {
 
 /**
  * The writes of one ingestion transaction. Two implementations of the same contract: PostgreSQL
- * (`pg-writer.ts`: one `unnest` statement per step, histograms read-merged-written under the
- * monitors' advisory locks) and SQLite (cached single-row prepared statements on the connection,
+ * (`pg-writer.ts`: `unnest` statements, several steps' writes in one where they can, histograms
+ * read-merged-written under the series' advisory locks) and SQLite (cached single-row prepared statements on the connection,
  * no query compilation per batch, histograms merged in SQL by `wiu_hist_merge`). The rollup
  * tests run both through the same assertions.
  */
