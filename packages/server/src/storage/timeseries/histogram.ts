@@ -85,16 +85,22 @@ export function encode(h: Histogram): Uint8Array {
   for (let i = 0; i < HIST_SIZE; i++) {
     const v = h[i] as number
     if (!(v > 0)) continue
-    let c = Math.round(v)
-    if (c <= 0) continue
-    SCRATCH[p++] = i
-    while (c >= 0x80) {
-      SCRATCH[p++] = (c % 0x80) | 0x80
-      c = Math.floor(c / 0x80)
-    }
-    SCRATCH[p++] = c
+    const c = Math.round(v)
+    if (c > 0) p = putEntry(p, i, c)
   }
   return SCRATCH.slice(0, p)
+}
+
+/** Writes one sparse entry (bucket byte, LEB128 count) into `SCRATCH` at `p`; the next offset. */
+function putEntry(p: number, bucket: number, count: number): number {
+  let c = count
+  SCRATCH[p++] = bucket
+  while (c >= 0x80) {
+    SCRATCH[p++] = (c % 0x80) | 0x80
+    c = Math.floor(c / 0x80)
+  }
+  SCRATCH[p++] = c
+  return p
 }
 
 /** Encodes the histogram of these bucket indices (one per value, any order) as `encode` does. */
@@ -108,12 +114,7 @@ export function encodeBuckets(buckets: readonly number[]): Uint8Array {
       c++
       i++
     }
-    SCRATCH[p++] = b
-    while (c >= 0x80) {
-      SCRATCH[p++] = (c % 0x80) | 0x80
-      c = Math.floor(c / 0x80)
-    }
-    SCRATCH[p++] = c
+    p = putEntry(p, b, c)
   }
   return SCRATCH.slice(0, p)
 }
