@@ -42,11 +42,14 @@ function wrap(h: SQLite.Database, sql: string): SqliteStatement {
   const reader = st.reader
   let build: ((r: unknown[]) => Row) | null = null
   let width = 0
-  if (reader) {
-    st.raw(true)
+  const compile = () => {
     const names = st.columns().map((c) => c.name)
     width = names.length
-    build = rowBuilder(names)
+    return rowBuilder(names)
+  }
+  if (reader) {
+    st.raw(true)
+    build = compile()
   }
   return {
     reader,
@@ -54,11 +57,7 @@ function wrap(h: SQLite.Database, sql: string): SqliteStatement {
       const rows = st.all(parameters) as unknown[][]
       if (!build) return rows
       // SQLite re-prepared the statement after a schema change made outside this wrapper.
-      if (rows.length > 0 && (rows[0] as unknown[]).length !== width) {
-        const names = st.columns().map((c) => c.name)
-        width = names.length
-        build = rowBuilder(names)
-      }
+      if (rows.length > 0 && (rows[0] as unknown[]).length !== width) build = compile()
       const out = new Array<Row>(rows.length)
       for (let i = 0; i < rows.length; i++) out[i] = build(rows[i] as unknown[])
       return out
