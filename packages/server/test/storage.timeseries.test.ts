@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { cover, DAY_MS, HOUR_MS, MINUTE_MS, type Segment } from '../src/storage/timeseries/buckets.js'
+import {
+  type CoarseAvailability,
+  coarseBucketOf,
+  cover,
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  minuteOf,
+  READ_TIER_MINUTES,
+  type Segment,
+  tierOrigin,
+} from '../src/storage/timeseries/buckets.js'
 import {
   packCode,
   packTimings,
@@ -137,13 +148,14 @@ describe('raw result codec', () => {
 describe('cover: reading a window from the fewest rollup rows', () => {
   const now = Date.UTC(2026, 5, 15, 14, 37, 20)
   const span = (segs: Segment[]) => segs.reduce((n, s) => n + (s.to - s.from), 0)
+  const rowsOf = (segs: Segment[]) => segs.reduce((n, s) => n + (s.to - s.from) / READ_TIER_MINUTES[s.tier], 0)
   const check = (segs: Segment[]) => {
     const sorted = [...segs].sort((a, b) => a.from - b.from)
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.from).toBe(sorted[i - 1]!.to) // contiguous, no overlap
     for (const s of segs) {
-      const size = { '1m': 1, '1h': 60, '1d': 1440 }[s.tier]
-      expect(s.from % size).toBe(0)
-      expect(s.to % size).toBe(0)
+      const size = READ_TIER_MINUTES[s.tier]
+      expect((s.from - tierOrigin(s.tier)) % size).toBe(0)
+      expect((s.to - tierOrigin(s.tier)) % size).toBe(0)
     }
   }
 
@@ -171,13 +183,59 @@ describe('cover: reading a window from the fewest rollup rows', () => {
     const plan = cover(from, to, now)
     check(plan.segments)
     expect(plan.precision).toBe(precision)
-    const rows = plan.segments.reduce((n, s) => n + (s.to - s.from) / { '1m': 1, '1h': 60, '1d': 1440 }[s.tier], 0)
-    expect(rows).toBeLessThanOrEqual(maxRows)
+    expect(rowsOf(plan.segments)).toBeLessThanOrEqual(maxRows)
     expect(plan.from).toBeLessThanOrEqual(from)
     // Every requested minute is covered.
     expect(plan.segments[0] && Math.min(...plan.segments.map((s) => s.from)) * MINUTE_MS).toBeLessThanOrEqual(from)
     expect(Math.max(...plan.segments.map((s) => s.to)) * MINUTE_MS).toBeGreaterThanOrEqual(Math.min(to, now))
     expect(span(plan.segments)).toBeGreaterThan(0)
+  })
+
+  // Every coarse period that ended by `now` is built (the job runs an hour after a period closes).
+  const allBuilt = (t: number): CoarseAvailability => ({
+    built: { '1w': coarseBucketOf(minuteOf(t), '1w'), '4w': coarseBucketOf(minuteOf(t), '4w') },
+    dirty: new Set(),
+  })
+
+  it.each([
+    { name: '90 days', days: 90, maxRows: 3 + 6 + 6 + 6 + 1 },
+    { name: 'one year', days: 365, maxRows: 13 + 6 + 12 + 1 },
+    { name: 'five years', days: 5 * 365, maxRows: 66 + 6 + 12 + 1 },
+  ])('$name with week and 4-week rows built: ≤ $maxRows day-or-coarser rows per series', ({ days, maxRows }) => {
+    const plan = cover(now - days * DAY_MS, now, now, allBuilt(now))
+    check(plan.segments)
+    expect(plan.segments.some((s) => s.tier === '4w')).toBe(true)
+    expect(rowsOf(plan.segments)).toBeLessThanOrEqual(maxRows)
+    // The same minutes as the plan that reads days only.
+    const days_ = cover(now - days * DAY_MS, now, now)
+    expect([plan.from, plan.to]).toEqual([days_.from, days_.to])
+    expect(span(plan.segments)).toBe(span(days_.segments))
+  })
+
+  it('reads days (or weeks) instead of a coarse period that is not built or is dirty', () => {
+    const rand = prng(7)
+    for (let i = 0; i < 500; i++) {
+      const a = now - rand() * 800 * DAY_MS
+      const b = Math.min(now, a + rand() * 400 * DAY_MS)
+      const builtAt = now - rand() * 300 * DAY_MS
+      const avail = allBuilt(builtAt)
+      const dirty = new Set<string>()
+      for (let k = 0; k < 5; k++) {
+        const m = minuteOf(a + rand() * (b - a))
+        const tier = rand() < 0.5 ? '1w' : '4w'
+        dirty.add(`${tier}:${coarseBucketOf(m, tier)}`)
+      }
+      const plan = cover(a, b, now, { ...avail, dirty })
+      check(plan.segments)
+      const plain = cover(a, b, now)
+      expect(span(plan.segments)).toBe(span(plain.segments))
+      expect([plan.from, plan.to, plan.precision]).toEqual([plain.from, plain.to, plain.precision])
+      for (const s of plan.segments) {
+        if (s.tier !== '1w' && s.tier !== '4w') continue
+        expect(s.to).toBeLessThanOrEqual(avail.built[s.tier] as number)
+        for (let p = s.from; p < s.to; p += READ_TIER_MINUTES[s.tier]) expect(dirty.has(`${s.tier}:${p}`)).toBe(false)
+      }
+    }
   })
 
   it('never reads minute rows older than 47 h or hour rows older than 89 days', () => {

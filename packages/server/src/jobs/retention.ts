@@ -30,7 +30,7 @@ export async function purgeBefore(
     const chunk = all.slice(i, i + KEY_CHUNK)
     let lo = await storage.oldest(table, chunk)
     if (lo === null || lo >= cutoff) continue
-    let step = table.includes('_1d') ? 30 * DAY_MS : table.includes('_1h') ? DAY_MS : HOUR_MS
+    let step = /_1d|_1w|_4w/.test(table) ? 30 * DAY_MS : table.includes('_1h') ? DAY_MS : HOUR_MS
     while (lo < cutoff) {
       const hi = Math.min(lo + step, cutoff)
       const n = await storage.deleteRange(table, chunk, lo, hi)
@@ -95,9 +95,23 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
 
   const orphans = await storage.orphans()
   report.orphanMonitors = orphans.mkeys.length
-  for (const table of ['ts_results', 'ts_result_details', 'ts_rollup_1m', 'ts_rollup_1h', 'ts_rollup_1d'] as const)
+  for (const table of [
+    'ts_results',
+    'ts_result_details',
+    'ts_rollup_1m',
+    'ts_rollup_1h',
+    'ts_rollup_1d',
+    'ts_rollup_1w',
+    'ts_rollup_4w',
+  ] as const)
     report.deleted[table] = (report.deleted[table] ?? 0) + (await purgeKeys(deps, table, orphans.skeys))
-  for (const table of ['ts_consensus_1m', 'ts_consensus_1h', 'ts_consensus_1d'] as const)
+  for (const table of [
+    'ts_consensus_1m',
+    'ts_consensus_1h',
+    'ts_consensus_1d',
+    'ts_consensus_1w',
+    'ts_consensus_4w',
+  ] as const)
     report.deleted[table] = (report.deleted[table] ?? 0) + (await purgeKeys(deps, table, orphans.mkeys))
   for (const table of ['metric_points', 'metric_rollup_1h', 'metric_rollup_1d'] as const)
     report.deleted[table] = (report.deleted[table] ?? 0) + (await purgeKeys(deps, table, orphans.metrics))

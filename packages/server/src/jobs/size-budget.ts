@@ -1,7 +1,7 @@
 import type { Deps } from '../core/deps.js'
 import { NOTICE_KEY, type StorageNotice } from '../modules/analytics/storage-status.service.js'
 import type { TsTable } from '../storage/repositories/storage.repository.js'
-import { DAY_MS, HOUR_MS } from '../storage/timeseries/buckets.js'
+import { COARSE_MINUTES, type CoarseTier, DAY_MS, HOUR_MS, MINUTE_MS } from '../storage/timeseries/buckets.js'
 import { dropPartitionsBefore, isPartitioned, purgeBefore, vacuumFreePages } from './retention.js'
 
 declare module '../core/events.js' {
@@ -33,7 +33,12 @@ const STEPS: { tables: TsTable[]; floorMs: number; sliceMs: number; label: strin
   },
   { tables: ['ts_rollup_1m', 'ts_consensus_1m'], floorMs: 6 * HOUR_MS, sliceMs: 6 * HOUR_MS, label: 'minute rollups' },
   { tables: ['ts_rollup_1h', 'ts_consensus_1h'], floorMs: 7 * DAY_MS, sliceMs: 7 * DAY_MS, label: 'hour rollups' },
-  { tables: ['ts_rollup_1d', 'ts_consensus_1d'], floorMs: 365 * DAY_MS, sliceMs: 30 * DAY_MS, label: 'day rollups' },
+  {
+    tables: ['ts_rollup_1d', 'ts_consensus_1d', 'ts_rollup_1w', 'ts_consensus_1w', 'ts_rollup_4w', 'ts_consensus_4w'],
+    floorMs: 365 * DAY_MS,
+    sliceMs: 30 * DAY_MS,
+    label: 'day rollups',
+  },
 ]
 
 export interface BudgetReport {
@@ -114,5 +119,9 @@ async function discard(deps: Deps, table: TsTable, cutoff: number): Promise<void
     await dropPartitionsBefore(deps, table, Math.floor(cutoff / DAY_MS) * DAY_MS)
     return
   }
-  await purgeBefore(deps, table, cutoff)
+  // A week or 4-week row goes once its whole period is before the cutoff: one that straddles it
+  // still sums days that are kept.
+  const tier = /_(1w|4w)$/.exec(table)?.[1] as CoarseTier | undefined
+  const size = tier ? (COARSE_MINUTES[tier] - 1) * MINUTE_MS : 0
+  await purgeBefore(deps, table, cutoff - size)
 }

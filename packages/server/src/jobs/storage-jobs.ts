@@ -1,5 +1,6 @@
 import type { TimerHandle } from '@whatisup/shared'
 import type { Deps } from '../core/deps.js'
+import { buildCoarseRollups } from './coarse-rollups.js'
 import { compactRawDays } from './compaction.js'
 import { rebuildRollups } from './rebuild.js'
 import { ensurePartitionsAhead, runRetention } from './retention.js'
@@ -11,7 +12,8 @@ const BUDGET_EVERY_MS = 600_000
 
 /**
  * Storage upkeep for one server: PostgreSQL partitions ahead, a pending rebuild after the
- * time-series migration, hourly retention, the size budget every 10 minutes. Jobs never overlap
+ * time-series migration, hourly retention and week / 4-week rollups of closed periods, the size
+ * budget every 10 minutes. Jobs never overlap
  * and never throw. (With several replicas these need the lease of the scale-out work.)
  */
 export function startStorageJobs(deps: Deps): { stop(): Promise<void> } {
@@ -46,6 +48,7 @@ export function startStorageJobs(deps: Deps): { stop(): Promise<void> } {
       })
     }
     await safely('retention', () => runRetention(deps))
+    await safely('coarse-rollups', () => buildCoarseRollups(deps))
   })
   every('budget', BUDGET_EVERY_MS, FIRST_RUN_MS * 2, () => safely('size-budget', () => enforceBudget(deps)))
   return {

@@ -17,6 +17,7 @@ import * as m0070 from './migrations/0070_web_push.js'
 import * as m0071 from './migrations/0071_group_reports.js'
 import * as m0080 from './migrations/0080_tag_targets.js'
 import * as m0090 from './migrations/0090_fold_queue.js'
+import * as m0100 from './migrations/0100_coarse_rollups.js'
 import type { DB } from './schema.js'
 import { cachedStatements } from './sqlite-statements.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
@@ -139,6 +140,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0071_group_reports': m0071,
   '0080_tag_targets': m0080,
   '0090_fold_queue': m0090,
+  '0100_coarse_rollups': m0100,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

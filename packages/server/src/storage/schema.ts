@@ -123,6 +123,15 @@ export interface DB {
   ts_consensus_1m: { mkey: number; net: number; bucket: number; state: number }
   ts_consensus_1h: ConsensusTable
   ts_consensus_1d: ConsensusTable
+  /** Week and 4-week tiers, built from day rows after a period closes (timeseries/coarse.ts). */
+  ts_rollup_1w: RollupTable
+  ts_rollup_4w: RollupTable
+  ts_consensus_1w: ConsensusTable
+  ts_consensus_4w: ConsensusTable
+  /** Per coarse tier: bucket minute up to which periods are claimed / built (exclusive ends). */
+  ts_coarse_state: { tier: string; claimed_through: number; built_through: number }
+  /** Coarse periods written to after their build: reads skip them until they are rebuilt. */
+  ts_coarse_dirty: { tier: string; bucket: number; gen: number }
   /** SQLite: stored batches waiting to be folded into the rollups (repositories/fold-queue.ts). */
   ts_fold_queue: { id: Generated<number>; net: number; queued_at: number; n: number; points: Uint8Array }
   slo_targets: { monitor_id: string; target: number; window_days: number; created_at: number; updated_at: number }

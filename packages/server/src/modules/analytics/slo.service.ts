@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js'
 import { notFound } from '../../core/errors.js'
 import type { SloRow } from '../../storage/repositories/analytics.repository.js'
 import type { MonitorRow } from '../../storage/repositories/index.js'
-import { cover, DAY_MS, MINUTE_MS } from '../../storage/timeseries/buckets.js'
+import { DAY_MS, MINUTE_MS } from '../../storage/timeseries/buckets.js'
 import { type MinuteCounts, newCounts } from '../../storage/timeseries/rollup.js'
 import { monitorKeys, visibleMonitor } from './context.js'
 import { BURN_WINDOWS, type BurnWindow, computeSlo, type SloReport, worstBurnRate } from './slo.js'
@@ -13,7 +13,7 @@ type Views = { internal: MinuteCounts; external: MinuteCounts }
 
 async function viewsOver(deps: Deps, mkey: number | null, from: number, to: number): Promise<Views> {
   if (mkey === null) return { internal: newCounts(), external: newCounts() }
-  const plan = cover(from, to, deps.clock.now())
+  const plan = await deps.repos.rollups.coverPlan(from, to, deps.clock.now())
   return (
     (await deps.repos.rollups.consensusTotals([mkey], plan.segments)).get(mkey) ?? {
       internal: newCounts(),

@@ -3,15 +3,16 @@ import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
 import type { MonitorRow } from '../../storage/repositories/index.js'
 import type { SumRow } from '../../storage/repositories/rollups.repository.js'
-import { cover, DAY_MS, HOUR_MS, MINUTE_MS, TIER_RETENTION_MS, type Tier } from '../../storage/timeseries/buckets.js'
+import { DAY_MS, HOUR_MS, MINUTE_MS, TIER_RETENTION_MS, type Tier } from '../../storage/timeseries/buckets.js'
 import { type MinuteCounts, newCounts } from '../../storage/timeseries/rollup.js'
 import type { UptimeDto, WindowQueryIn } from './analytics.schemas.js'
 import { monitorKeys, resolveWindow, visibleMonitor } from './context.js'
 import { consensusUptime, latencyStats, mergeRows, minutesPerCheck, round, rowLatency, rowPhases } from './stats.js'
 
 /**
- * Consensus uptime and latency over any window, read from rollups only: whole days from the day
- * tier, edge hours and minutes from the finer tiers (storage/timeseries/buckets.ts `cover`).
+ * Consensus uptime and latency over any window, read from rollups only: built 4-week and week
+ * periods, whole days around them from the day tier, edge hours and minutes from the finer tiers
+ * (storage/timeseries/buckets.ts `cover`).
  */
 export async function computeUptime(
   deps: Deps,
@@ -20,7 +21,7 @@ export async function computeUptime(
   to: number,
   decimals = 3,
 ): Promise<UptimeDto> {
-  const plan = cover(from, to, deps.clock.now())
+  const plan = await deps.repos.rollups.coverPlan(from, to, deps.clock.now())
   const keys = await monitorKeys(deps, monitor.id)
   const [totals, rows] = await Promise.all([
     keys.mkey === null ? undefined : deps.repos.rollups.consensusTotals([keys.mkey], plan.segments),

@@ -13,9 +13,7 @@ import { createDayPartitions } from '../timeseries/partitions.js'
 export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
   const pg = d.name === 'postgres'
   const ts = d.bigint
-  // Clustered on the key on SQLite: the primary key is the table, no second index to pay for.
-  const clustered = <T extends string, C extends string>(b: CreateTableBuilder<T, C>) =>
-    pg ? b : b.modifyEnd(sql`without rowid`)
+  const clustered = <T extends string, C extends string>(b: CreateTableBuilder<T, C>) => clusteredFor(d, b)
   const serialPk = (name: string) =>
     [
       name,
@@ -61,31 +59,7 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
   if (pg) details = details.modifyEnd(sql`partition by range (at)`)
   await details.execute()
 
-  for (const tier of ['1m', '1h', '1d']) {
-    await clustered(
-      db.schema
-        .createTable(`ts_rollup_${tier}`)
-        .addColumn('skey', 'integer', (c) => c.notNull())
-        .addColumn('bucket', 'integer', (c) => c.notNull())
-        .addColumn('n', 'integer', (c) => c.notNull())
-        .addColumn('up', 'integer', (c) => c.notNull())
-        .addColumn('degraded', 'integer', (c) => c.notNull())
-        .addColumn('down', 'integer', (c) => c.notNull())
-        .addColumn('maint', 'integer', (c) => c.notNull())
-        .addColumn('lat_sum', ts, (c) => c.notNull())
-        .addColumn('lat_min', 'integer')
-        .addColumn('lat_max', 'integer')
-        .addColumn('lat_sq', d.double, (c) => c.notNull())
-        .addColumn('ph_n', 'integer', (c) => c.notNull())
-        .addColumn('ph_dns', ts, (c) => c.notNull())
-        .addColumn('ph_connect', ts, (c) => c.notNull())
-        .addColumn('ph_tls', ts, (c) => c.notNull())
-        .addColumn('ph_ttfb', ts, (c) => c.notNull())
-        .addColumn('ph_transfer', ts, (c) => c.notNull())
-        .addColumn('hist', d.blob, (c) => c.notNull())
-        .addPrimaryKeyConstraint(`pk_ts_rollup_${tier}`, ['skey', 'bucket']),
-    ).execute()
-  }
+  for (const tier of ['1m', '1h', '1d']) await createRollupTable(db, d, `ts_rollup_${tier}`)
   await clustered(
     db.schema
       .createTable('ts_consensus_1m')
@@ -95,20 +69,7 @@ export async function up(db: Kysely<unknown>, d: Dialect): Promise<void> {
       .addColumn('state', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('pk_ts_consensus_1m', ['mkey', 'net', 'bucket']),
   ).execute()
-  for (const tier of ['1h', '1d']) {
-    await clustered(
-      db.schema
-        .createTable(`ts_consensus_${tier}`)
-        .addColumn('mkey', 'integer', (c) => c.notNull())
-        .addColumn('net', 'integer', (c) => c.notNull())
-        .addColumn('bucket', 'integer', (c) => c.notNull())
-        .addColumn('up', 'integer', (c) => c.notNull())
-        .addColumn('degraded', 'integer', (c) => c.notNull())
-        .addColumn('down', 'integer', (c) => c.notNull())
-        .addColumn('maint', 'integer', (c) => c.notNull())
-        .addPrimaryKeyConstraint(`pk_ts_consensus_${tier}`, ['mkey', 'net', 'bucket']),
-    ).execute()
-  }
+  for (const tier of ['1h', '1d']) await createConsensusCountsTable(db, d, `ts_consensus_${tier}`)
 
   await db.schema
     .createTable('slo_targets')
@@ -240,4 +201,54 @@ async function copyShippedResults(db: Kysely<unknown>, pg: boolean): Promise<voi
     await sql`insert into settings (key, value) values ('ts.rebuild_pending', '1')`.execute(db)
   }
   await db.schema.dropTable('check_results').execute()
+}
+
+/** SQLite: the primary key is the table (`without rowid`), no second index to pay for. */
+const clusteredFor = <T extends string, C extends string>(d: Dialect, b: CreateTableBuilder<T, C>) =>
+  d.name === 'postgres' ? b : b.modifyEnd(sql`without rowid`)
+
+/** A rollup tier's table: one row per series and bucket (also used by later migrations' tiers). */
+export async function createRollupTable(db: Kysely<unknown>, d: Dialect, name: string): Promise<void> {
+  const ts = d.bigint
+  await clusteredFor(
+    d,
+    db.schema
+      .createTable(name)
+      .addColumn('skey', 'integer', (c) => c.notNull())
+      .addColumn('bucket', 'integer', (c) => c.notNull())
+      .addColumn('n', 'integer', (c) => c.notNull())
+      .addColumn('up', 'integer', (c) => c.notNull())
+      .addColumn('degraded', 'integer', (c) => c.notNull())
+      .addColumn('down', 'integer', (c) => c.notNull())
+      .addColumn('maint', 'integer', (c) => c.notNull())
+      .addColumn('lat_sum', ts, (c) => c.notNull())
+      .addColumn('lat_min', 'integer')
+      .addColumn('lat_max', 'integer')
+      .addColumn('lat_sq', d.double, (c) => c.notNull())
+      .addColumn('ph_n', 'integer', (c) => c.notNull())
+      .addColumn('ph_dns', ts, (c) => c.notNull())
+      .addColumn('ph_connect', ts, (c) => c.notNull())
+      .addColumn('ph_tls', ts, (c) => c.notNull())
+      .addColumn('ph_ttfb', ts, (c) => c.notNull())
+      .addColumn('ph_transfer', ts, (c) => c.notNull())
+      .addColumn('hist', d.blob, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`pk_${name}`, ['skey', 'bucket']),
+  ).execute()
+}
+
+/** A consensus tier holding minute counts per monitor, network type and bucket. */
+export async function createConsensusCountsTable(db: Kysely<unknown>, d: Dialect, name: string): Promise<void> {
+  await clusteredFor(
+    d,
+    db.schema
+      .createTable(name)
+      .addColumn('mkey', 'integer', (c) => c.notNull())
+      .addColumn('net', 'integer', (c) => c.notNull())
+      .addColumn('bucket', 'integer', (c) => c.notNull())
+      .addColumn('up', 'integer', (c) => c.notNull())
+      .addColumn('degraded', 'integer', (c) => c.notNull())
+      .addColumn('down', 'integer', (c) => c.notNull())
+      .addColumn('maint', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`pk_${name}`, ['mkey', 'net', 'bucket']),
+  ).execute()
 }

@@ -4,6 +4,7 @@ import { AlertConfigRepository } from './alert-config.repository.js'
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js'
 import { AlertStateRepository } from './alert-state.repository.js'
 import { AnalyticsRepository } from './analytics.repository.js'
+import { CoarseRepository } from './coarse.repository.js'
 import { CompositesRepository } from './composites.repository.js'
 import { DiagnosticsRepository } from './diagnostics.repository.js'
 import { GroupsRepository } from './groups.repository.js'
@@ -38,6 +39,7 @@ export function createRepos(db: Kysely<DB>, opts: { onFoldError?: (err: unknown)
     results,
     series,
     rollups: new RollupsRepository(db, settle),
+    coarse: new CoarseRepository(db, settle),
     analytics: new AnalyticsRepository(db),
     metrics: new MetricsRepository(db),
     storage: new StorageRepository(db, settle),

@@ -23,6 +23,7 @@ import {
   netCode,
   newCounts,
 } from '../timeseries/rollup.js'
+import { flagLateWrites } from './coarse.repository.js'
 import { decodePoints, type FoldPoint, FoldQueue, type FoldQueueOptions } from './fold-queue.js'
 import { pgWriter } from './pg-writer.js'
 import { listRaw, rawRange } from './raw-reads.js'
@@ -244,6 +245,12 @@ export class ResultsRepository {
     const byMonitor = [...fresh].sort((a, b) => a.mkey - b.mkey || a.at - b.at)
     const states = before ?? (await this.lockedMinuteStates(tx, w, byMonitor, net, minuteHorizon, sameNet))
     await this.foldConsensus(w, byMonitor, net, states, minuteHorizon, minuteOf(horizon['1h']))
+    // Day rows of a week already built as a coarse period: flag it for a rebuild (rare: late batches).
+    await flagLateWrites(
+      tx,
+      fresh.map((p) => p.at),
+      now,
+    )
   }
 
   /**
@@ -462,6 +469,7 @@ export class ResultsRepository {
         [...c.days.values()].map((d) => ({ mkey, ...d })),
         'insert',
       )
+      await flagLateWrites(tx, [from], now)
       return points.length
     })
   }

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely'
 import type { DB } from '../schema.js'
-import type { Tier } from '../timeseries/buckets.js'
+import type { ReadTier, Tier } from '../timeseries/buckets.js'
 import { encodeHist, type MinuteCounts, type PointAcc } from '../timeseries/rollup.js'
 import { numArray } from './pg-arrays.js'
 
@@ -29,9 +29,9 @@ export const ADDITIVE_ROLLUP_COLS = [
  * the per-monitor write lock. Incremental maintenance at ingestion lives in the dialect writers
  * (`ts-writer.ts` for SQLite, `pg-writer.ts` for PostgreSQL).
  */
-export type RollupTableName = 'ts_rollup_1m' | 'ts_rollup_1h' | 'ts_rollup_1d'
-export const rollupTable = (tier: Tier): RollupTableName => `ts_rollup_${tier}`
-export const consensusTable = (tier: '1h' | '1d') => `ts_consensus_${tier}` as const
+export type RollupTableName = `ts_rollup_${ReadTier}`
+export const rollupTable = (tier: ReadTier): RollupTableName => `ts_rollup_${tier}`
+export const consensusTable = (tier: Exclude<ReadTier, '1m'>) => `ts_consensus_${tier}` as const
 
 /** Rows per statement: below both engines' bound-parameter limits (19 columns a row). */
 const CHUNK = 1000
@@ -46,7 +46,7 @@ export const isPostgres = (db: Kysely<DB>): boolean => db.getExecutor().adapter 
  * deadlock, and batches of different probes only wait for each other on the consensus step.
  * SQLite has a single writer already.
  */
-const LOCK_SPACE = { monitor: 0x57495500, series: 0x57495501 } as const
+const LOCK_SPACE = { monitor: 0x57495500, series: 0x57495501, coarse: 0x57495502 } as const
 async function lockKeys(tx: Kysely<DB>, space: keyof typeof LOCK_SPACE, keys: readonly number[]): Promise<void> {
   if (!isPostgres(tx) || keys.length === 0) return
   const sorted = [...new Set(keys)].sort((a, b) => a - b)
@@ -56,6 +56,18 @@ async function lockKeys(tx: Kysely<DB>, space: keyof typeof LOCK_SPACE, keys: re
 }
 export const lockSeries = (tx: Kysely<DB>, skeys: readonly number[]) => lockKeys(tx, 'series', skeys)
 export const lockMonitors = (tx: Kysely<DB>, mkeys: readonly number[]) => lockKeys(tx, 'monitor', mkeys)
+/**
+ * The coarse tiers' claim (jobs/coarse-rollups.ts): a transaction that writes day rows of a closed
+ * period holds it shared from reading `claimed_through` to its commit; the job advances the claim
+ * holding it exclusively, so no such write can fall between the claim and the build unflagged.
+ */
+export async function lockCoarseClaim(tx: Kysely<DB>, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (!isPostgres(tx)) return
+  await (mode === 'shared'
+    ? sql`select pg_advisory_xact_lock_shared(${LOCK_SPACE.coarse}, 0)`
+    : sql`select pg_advisory_xact_lock(${LOCK_SPACE.coarse}, 0)`
+  ).execute(tx)
+}
 
 export interface RollupGroup {
   skey: number

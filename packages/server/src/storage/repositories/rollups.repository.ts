@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB, RollupTable } from '../schema.js'
-import type { Segment, Tier } from '../timeseries/buckets.js'
+import { COARSE_MINUTES, type CoverPlan, cover, MINUTE_MS, type ReadTier, type Segment } from '../timeseries/buckets.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from '../timeseries/histogram.js'
 import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
+import { CoarseRepository } from './coarse.repository.js'
 import { ADDITIVE_ROLLUP_COLS, isPostgres, rollupTable } from './rollup-writer.js'
 
 export type RollupRow = RollupTable
@@ -40,10 +41,20 @@ export class RollupsRepository {
     private settle: () => Promise<void> = async () => {},
   ) {}
 
+  /**
+   * How to read [fromMs, toMs) from the tiers (`cover`), using the week and 4-week rows that are
+   * built and clean: a long window reads a bounded number of rows per series.
+   */
+  async coverPlan(fromMs: number, toMs: number, nowMs: number): Promise<CoverPlan> {
+    // No week fits a shorter window: no need to ask what is built.
+    if (toMs - fromMs < COARSE_MINUTES['1w'] * MINUTE_MS) return cover(fromMs, toMs, nowMs)
+    return cover(fromMs, toMs, nowMs, await new CoarseRepository(this.db).availability())
+  }
+
   /** Rollup rows of these series in [from, to) bucket minutes of one tier. */
   async seriesRows(
     skeys: readonly number[],
-    tier: Tier,
+    tier: ReadTier,
     from: number,
     to: number,
     opts: { hist?: boolean } = {},
@@ -90,7 +101,7 @@ export class RollupsRepository {
    */
   async sums(
     skeys: readonly number[],
-    tier: Tier,
+    tier: ReadTier,
     from: number,
     to: number,
     group: SumGroup,
@@ -159,7 +170,7 @@ export class RollupsRepository {
   /** Latency sums per series and bucket (narrow rows: sparklines). */
   async latencySums(
     skeys: readonly number[],
-    tier: Tier,
+    tier: ReadTier,
     from: number,
     to: number,
   ): Promise<{ skey: number; bucket: number; lat_sum: number; n: number }[]> {
@@ -212,7 +223,7 @@ export class RollupsRepository {
    */
   async consensusRows(
     mkeys: readonly number[],
-    tier: Tier,
+    tier: ReadTier,
     from: number,
     to: number,
     opts: { byBucket?: boolean } = { byBucket: true },

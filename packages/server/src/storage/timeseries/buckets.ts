@@ -21,9 +21,37 @@ export const bucketOf = (ms: number, tier: Tier): number => {
 const floorTo = (m: number, size: number) => Math.floor(m / size) * size
 const ceilTo = (m: number, size: number) => Math.ceil(m / size) * size
 
+/**
+ * Coarse tiers: weeks (Monday 00:00 UTC) and 4-week periods on the same alignment, each the sum
+ * of its day rows. They are built once a period has closed (jobs/coarse-rollups.ts), never at
+ * ingestion, and kept as long as day rows are; a window reads them only where they are built and
+ * clean (`CoarseAvailability`), so a year is ≤ 13 four-week rows + ≤ 6 week rows + ≤ 12 day rows.
+ */
+export type CoarseTier = '1w' | '4w'
+/** Finest first: the order they are built in. */
+export const COARSE_TIERS: readonly CoarseTier[] = ['1w', '4w']
+export const COARSE_MINUTES: Record<CoarseTier, number> = { '1w': 7 * 1440, '4w': 28 * 1440 }
+/** 1970-01-05, the first Monday after the epoch, in minutes: where weeks start. */
+const WEEK_ORIGIN = 4 * 1440
+/** Start (bucket minute) of the coarse period holding minute `m`. */
+export const coarseBucketOf = (m: number, tier: CoarseTier): number =>
+  Math.floor((m - WEEK_ORIGIN) / COARSE_MINUTES[tier]) * COARSE_MINUTES[tier] + WEEK_ORIGIN
+/** Any tier a read can use. */
+export type ReadTier = Tier | CoarseTier
+export const READ_TIER_MINUTES: Record<ReadTier, number> = { ...TIER_MINUTES, ...COARSE_MINUTES }
+/** Where a tier's buckets start: minutes since the epoch that are bucket boundaries modulo its size. */
+export const tierOrigin = (tier: ReadTier): number => (tier === '1w' || tier === '4w' ? WEEK_ORIGIN : 0)
+
+/** Which coarse periods a read may use: built up to `built` (exclusive end, minutes), not dirty. */
+export interface CoarseAvailability {
+  built: Partial<Record<CoarseTier, number>>
+  /** `${tier}:${bucket}` of periods written to after their build. */
+  dirty: ReadonlySet<string>
+}
+
 /** A half-open range of bucket minutes [from, to) read from one tier. */
 export interface Segment {
-  tier: Tier
+  tier: ReadTier
   from: number
   to: number
 }
@@ -45,7 +73,7 @@ export interface CoverPlan {
  *
  * @example cover(now - 90 * DAY_MS, now, now) // ≈ 90 day rows + ≤ 24 hour rows + ≤ 60 minute rows
  */
-export function cover(fromMs: number, toMs: number, nowMs: number): CoverPlan {
+export function cover(fromMs: number, toMs: number, nowMs: number, coarse?: CoarseAvailability): CoverPlan {
   // Horizons are aligned to the coarser tier so that a rounded edge never lands on purged rows.
   const h1 = ceilTo(minuteOf(nowMs - TIER_RETENTION_MS['1m']), 60) + 60
   const h2 = ceilTo(minuteOf(nowMs - TIER_RETENTION_MS['1h']), 1440) + 1440
@@ -70,8 +98,27 @@ export function cover(fromMs: number, toMs: number, nowMs: number): CoverPlan {
   if (t <= f) return { segments: [], from: f * MINUTE_MS, to: f * MINUTE_MS, precision }
 
   const segments: Segment[] = []
-  const push = (tier: Tier, a: number, b: number) => {
-    if (b > a) segments.push({ tier, from: a, to: b })
+  const push = (tier: ReadTier, a: number, b: number) => {
+    if (b <= a) return
+    const last = segments[segments.length - 1]
+    // Adjacent ranges of one tier are one range query.
+    if (last && last.tier === tier && last.to === a) last.to = b
+    else segments.push({ tier, from: a, to: b })
+  }
+  // Whole days [a, b): built, clean coarse periods inside it, coarsest first; days for the rest.
+  const days = (a: number, b: number, level = COARSE_TIERS.length - 1) => {
+    const tier = COARSE_TIERS[level]
+    if (!coarse || tier === undefined) return push('1d', a, b)
+    const size = COARSE_MINUTES[tier]
+    const built = coarse.built[tier] ?? -Infinity
+    let cursor = a
+    for (let p = coarseBucketOf(a - 1, tier) + size; p + size <= Math.min(b, built); p += size) {
+      if (coarse.dirty.has(`${tier}:${p}`)) continue
+      days(cursor, p, level - 1)
+      push(tier, p, p + size)
+      cursor = p + size
+    }
+    days(cursor, b, level - 1)
   }
   const sub = (a: number, b: number) => {
     const hs = ceilTo(a, 60)
@@ -86,7 +133,7 @@ export function cover(fromMs: number, toMs: number, nowMs: number): CoverPlan {
   const de = floorTo(t, 1440)
   if (ds < de) {
     sub(f, ds)
-    push('1d', ds, de)
+    days(ds, de)
     sub(de, t)
   } else sub(f, t)
   return { segments, from: f * MINUTE_MS, to: Math.min(t * MINUTE_MS, Math.max(toMs, nowMs)), precision }
