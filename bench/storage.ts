@@ -35,6 +35,7 @@ import { loadConfig } from '../packages/server/src/config/config.js'
 import { createDeps } from '../packages/server/src/core/create-deps.js'
 import type { Deps } from '../packages/server/src/core/deps.js'
 import { newId } from '../packages/server/src/core/ids.js'
+import { buildCoarseRollups } from '../packages/server/src/jobs/coarse-rollups.js'
 import { compactRawDays } from '../packages/server/src/jobs/compaction.js'
 import { hashPassword } from '../packages/server/src/modules/auth/index.js'
 import { ingestBatch } from '../packages/server/src/modules/ingestion/ingestion.service.js'
@@ -576,6 +577,10 @@ async function sizes(s: Store, results: number) {
     'ts_consensus_1m',
     'ts_consensus_1h',
     'ts_consensus_1d',
+    'ts_rollup_1w',
+    'ts_rollup_4w',
+    'ts_consensus_1w',
+    'ts_consensus_4w',
   ])
   const raw = (t.ts_results ?? 0) + (t.ts_results_packed ?? 0) + (t.ts_result_details ?? 0)
   const rollups = Object.entries(t)
@@ -630,6 +635,13 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
         const t0 = performance.now()
         const stored = await loadHistory(s, days)
         const loadSeconds = round((performance.now() - t0) / 1000, 1)
+        // Steady state: the storage job has built the week and 4-week rows of every closed period.
+        const w0 = performance.now()
+        const built = await buildCoarseRollups(s.deps)
+        const coarse = { seconds: round((performance.now() - w0) / 1000, 1), ...built }
+        console.log(
+          `  week / 4-week rollups: ${built.built['1w'] ?? 0} weeks and ${built.built['4w'] ?? 0} 4-week periods, ${built.rows} rows built in ${coarse.seconds} s`,
+        )
         let compaction: { seconds: number; days: number; results: number } | null = null
         if (dialect === 'postgres') {
           // Steady state: past days packed by the storage job, statistics fresh.
@@ -670,6 +682,7 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
           dialect,
           shape,
           monitors: n,
+          coarse,
           compaction,
           size,
           stored,

@@ -105,6 +105,9 @@ export function startCheckpointer(
       worker = null
       if (!w) return
       const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
+      // Referenced while we wait: a checkpoint in progress finishes first, and an unreferenced
+      // worker would let the event loop end with this promise pending (exit code 13).
+      w.ref()
       w.postMessage('stop')
       await exited
     },
