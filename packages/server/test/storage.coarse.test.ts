@@ -3,6 +3,7 @@ import { newId } from '../src/core/ids.js'
 import { buildCoarseRollups } from '../src/jobs/coarse-rollups.js'
 import { rebuildRollups } from '../src/jobs/rebuild.js'
 import { runRetention } from '../src/jobs/retention.js'
+import { getStorageStatus } from '../src/modules/analytics/storage-status.service.js'
 import { computeUptime } from '../src/modules/analytics/uptime.service.js'
 import type { IngestItem } from '../src/storage/repositories/results.repository.js'
 import type { SumRow } from '../src/storage/repositories/rollups.repository.js'
@@ -230,6 +231,14 @@ describe(`week and 4-week rollups (${dialectUnderTest})`, () => {
     expect(r.built['4w']).toBeGreaterThanOrEqual(4)
     expect(r.rebuilt).toBe(0)
     expect(await expectCoarseMatchRaw()).toBeGreaterThan(100)
+    // GET /api/v1/storage says how far they are built: the Monday before the last hour.
+    const status = await getStorageStatus(t.deps)
+    const monday = coarseBucketOf(minuteOf(now) - 60, '1w') * MINUTE_MS
+    expect(status.coarse_rollups).toEqual({
+      week_built_through: new Date(monday).toISOString(),
+      four_week_built_through: new Date(coarseBucketOf(minuteOf(now) - 60, '4w') * MINUTE_MS).toISOString(),
+      periods_pending_rebuild: 0,
+    })
     // A second run has nothing to do.
     expect(await buildCoarseRollups(t.deps)).toEqual({ built: {}, rebuilt: 0, rows: 0 })
   })

@@ -333,4 +333,10 @@ export const StorageStatusOut = z.object({
     day_rollups: z.literal('forever'),
   }),
   last_retention_run_at: z.string().nullable(),
+  /** Week and 4-week summaries: built up to (exclusive end), and periods waiting for a rebuild. */
+  coarse_rollups: z.object({
+    week_built_through: z.string().nullable(),
+    four_week_built_through: z.string().nullable(),
+    periods_pending_rebuild: z.number(),
+  }),
 })

@@ -1,6 +1,6 @@
 import { iso } from '@whatisup/shared'
 import type { Deps } from '../../core/deps.js'
-import { TIER_RETENTION_MS } from '../../storage/timeseries/buckets.js'
+import { MINUTE_MS, TIER_RETENTION_MS } from '../../storage/timeseries/buckets.js'
 
 /** Settings keys the storage jobs write and the status endpoint reads (shared by all replicas). */
 export const NOTICE_KEY = 'storage.notice'
@@ -15,11 +15,13 @@ export interface StorageNotice {
 
 /** GET /api/v1/storage: size against the budget, retention settings and the notice to show. */
 export async function getStorageStatus(deps: Deps) {
-  const [size, noticeJson, lastRun] = await Promise.all([
+  const [size, noticeJson, lastRun, coarse] = await Promise.all([
     deps.repos.storage.sizeBytes(),
     deps.repos.settings.get(NOTICE_KEY),
     deps.repos.settings.get(LAST_RUN_KEY),
+    deps.repos.coarse.availability(),
   ])
+  const through = (m: number | undefined) => (m === undefined ? null : iso(m * MINUTE_MS))
   const notice = noticeJson ? (JSON.parse(noticeJson) as StorageNotice) : null
   const budget = deps.config.MAX_DB_SIZE > 0 ? deps.config.MAX_DB_SIZE : null
   return {
@@ -41,5 +43,10 @@ export async function getStorageStatus(deps: Deps) {
       day_rollups: 'forever' as const,
     },
     last_retention_run_at: lastRun ? iso(Number(lastRun)) : null,
+    coarse_rollups: {
+      week_built_through: through(coarse.built['1w']),
+      four_week_built_through: through(coarse.built['4w']),
+      periods_pending_rebuild: coarse.dirty.size,
+    },
   }
 }
