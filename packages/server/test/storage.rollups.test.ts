@@ -6,6 +6,7 @@ import type { IngestItem } from '../src/storage/repositories/results.repository.
 import { bucketOf, HOUR_MS, MINUTE_MS, TIER_RETENTION_MS, TIERS } from '../src/storage/timeseries/buckets.js'
 import { type StatusCode, timingTenths } from '../src/storage/timeseries/codec.js'
 import { decodeInto, newHistogram } from '../src/storage/timeseries/histogram.js'
+import { partitionName } from '../src/storage/timeseries/partitions.js'
 import {
   accumulate,
   consensusFromPoints,
@@ -259,6 +260,53 @@ describe(`rollups at ingestion (${dialectUnderTest})`, () => {
     expect(page).toEqual(before.slice(300, 307))
     const rebuilt = await rebuildRollups(t.deps, { from: -Infinity })
     expect(rebuilt.results).toBe(new Set(sent.map((s) => `${s.probeId}:${s.monitorId}:${s.at}`)).size)
+    await expectRollupsMatchRaw(t.clock.now())
+  })
+
+  it('a result committed while its day is being packed is packed too, never dropped with the partition', async () => {
+    const monitor = monitors[0]!
+    const p = probes[0]!
+    // A day before every other result: five days before the clock.
+    const day = Date.UTC(2025, 11, 27)
+    const send = async (k: number) => {
+      const items: (IngestItem & { probeId: string; net: NetCode })[] = Array.from({ length: 20 }, (_, i) => ({
+        probeId: p.id,
+        net: p.net === 'internal' ? 1 : 0,
+        monitorId: monitor,
+        at: day + (k * 20 + i) * MINUTE_MS + 1234,
+        status: 0 as StatusCode,
+        maintenance: false,
+        latencyMs: 10 + i,
+        httpStatus: 200,
+        timings: null,
+        detail: null,
+      }))
+      const r = await t.deps.repos.results.ingest({
+        probeId: p.id,
+        networkType: p.net,
+        batchId: `pack-${k}`,
+        now: t.clock.now(),
+        rawCutoff: -Infinity,
+        items,
+      })
+      expect(r).toEqual({ duplicate: false, stored: 20 })
+      sent.push(...items)
+    }
+    await send(0)
+    if (dialectUnderTest === 'postgres') {
+      const storage = t.deps.repos.storage
+      const name = partitionName('ts_results', day)
+      expect(await storage.packPartition(name, day, await storage.partitionSeries(name))).toBe(20)
+      // Committed into the partition after its series were packed: the last step packs it.
+      await send(1)
+      expect(await storage.packRestAndDrop(name, day)).toBe(20)
+      expect((await storage.listDayPartitions('ts_results')).map((x) => x.name)).not.toContain(name)
+    } else await send(1)
+    const rows = await t.deps.repos.results.listForMonitor(monitor, { limit: 10_000, offset: 0 })
+    const ofDay = rows.filter((r) => r.probe_id === p.id && r.checked_at >= day && r.checked_at < day + 86_400_000)
+    expect(ofDay.map((r) => r.checked_at).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => day + i * MINUTE_MS + 1234),
+    )
     await expectRollupsMatchRaw(t.clock.now())
   })
 

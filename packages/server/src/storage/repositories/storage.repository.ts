@@ -221,38 +221,26 @@ export class StorageRepository {
    */
   async packPartition(partition: string, day: number, skeys: readonly number[]): Promise<number> {
     if (skeys.length === 0) return 0
+    return this.db.transaction().execute((tx) => packRows(tx, partition, day, skeys))
+  }
+
+  /**
+   * Packs what is left in a day partition (rows inserted after their series' chunk was packed),
+   * then drops it, in one transaction that blocks writes into that partition: no row committed
+   * into it can be dropped unpacked.
+   */
+  async packRestAndDrop(partition: string, day: number): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      const { rows } = await sql<{ skey: number; at: number; code: number; lat: number; tm: Uint8Array | null }>`
-        select skey, at, code, lat, tm from ${sql.table(partition)} where skey in (${sql.join(skeys)}) order by skey, at`.execute(
+      await sql`lock table ${sql.table(partition)} in exclusive mode`.execute(tx)
+      const { rows } = await sql<{ skey: number }>`select distinct skey from ${sql.table(partition)}`.execute(tx)
+      const n = await packRows(
         tx,
+        partition,
+        day,
+        rows.map((r) => Number(r.skey)),
       )
-      const existing = await tx
-        .selectFrom('ts_results_packed')
-        .select(['skey', 'data'])
-        .where('skey', 'in', [...skeys])
-        .where('at', '=', day)
-        .execute()
-      const prev = new Map(existing.map((e) => [e.skey, e.data]))
-      const bySeries = new Map<number, PackedResult[]>()
-      for (const r of rows) {
-        const l = bySeries.get(Number(r.skey))
-        const v = { at: Number(r.at), code: r.code, lat: r.lat, tm: r.tm }
-        if (l) l.push(v)
-        else bySeries.set(Number(r.skey), [v])
-      }
-      const packed = [...bySeries].map(([skey, list]) => {
-        const data = mergeDay(prev.get(skey) ?? null, list, day)
-        return { at: day, skey, n: unpackDay(data, day).length, data: Buffer.from(data) }
-      })
-      for (let i = 0; i < packed.length; i += 500)
-        await tx
-          .insertInto('ts_results_packed')
-          .values(packed.slice(i, i + 500))
-          .onConflict((oc) =>
-            oc.columns(['skey', 'at']).doUpdateSet({ n: sql.ref('excluded.n'), data: sql.ref('excluded.data') }),
-          )
-          .execute()
-      return rows.length
+      await dropPartition(tx as unknown as Kysely<unknown>, partition)
+      return n
     })
   }
 
@@ -267,4 +255,46 @@ export class StorageRepository {
   dropPartition(name: string): Promise<void> {
     return dropPartition(this.db as Kysely<unknown>, name)
   }
+}
+
+/**
+ * Moves the rows of these series out of a day partition into their packed day rows (merged with
+ * what is packed already), in the caller's transaction: `delete … returning` takes exactly the
+ * rows it packs, so a row inserted meanwhile stays in the partition for the next pass.
+ */
+async function packRows(tx: Kysely<DB>, partition: string, day: number, skeys: readonly number[]): Promise<number> {
+  if (skeys.length === 0) return 0
+  const { rows } = await sql<{ skey: number; at: number; code: number; lat: number; tm: Uint8Array | null }>`
+    delete from ${sql.table(partition)} where skey in (${sql.join(skeys)}) returning skey, at, code, lat, tm`.execute(
+    tx,
+  )
+  if (rows.length === 0) return 0
+  rows.sort((a, b) => Number(a.skey) - Number(b.skey) || Number(a.at) - Number(b.at))
+  const existing = await tx
+    .selectFrom('ts_results_packed')
+    .select(['skey', 'data'])
+    .where('skey', 'in', [...new Set(rows.map((r) => Number(r.skey)))])
+    .where('at', '=', day)
+    .execute()
+  const prev = new Map(existing.map((e) => [Number(e.skey), e.data]))
+  const bySeries = new Map<number, PackedResult[]>()
+  for (const r of rows) {
+    const l = bySeries.get(Number(r.skey))
+    const v = { at: Number(r.at), code: r.code, lat: r.lat, tm: r.tm }
+    if (l) l.push(v)
+    else bySeries.set(Number(r.skey), [v])
+  }
+  const packed = [...bySeries].map(([skey, list]) => {
+    const data = mergeDay(prev.get(skey) ?? null, list, day)
+    return { at: day, skey, n: unpackDay(data, day).length, data: Buffer.from(data) }
+  })
+  for (let i = 0; i < packed.length; i += 500)
+    await tx
+      .insertInto('ts_results_packed')
+      .values(packed.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['skey', 'at']).doUpdateSet({ n: sql.ref('excluded.n'), data: sql.ref('excluded.data') }),
+      )
+      .execute()
+  return rows.length
 }
