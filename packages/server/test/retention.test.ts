@@ -313,12 +313,14 @@ describe(`partition management (${dialectUnderTest})`, () => {
       const r = await runRetention(t.deps)
       expect(r.droppedPartitions).toEqual([]) // the job's pass already did
       const rows = (await listDayPartitions(db, 'ts_results')).map((p) => p.name)
-      expect(rows.filter((n) => n < 'ts_results_p20260105')).toEqual([])
-      expect(rows).toContain('ts_results_p20260105')
+      // Packed two hours after their day ended: 5 January too, at 02:01 on the 6th.
+      expect(rows.filter((n) => n < 'ts_results_p20260106')).toEqual([])
+      expect(rows).toContain('ts_results_p20260106')
       expect(rows).toContain('ts_results_p20260111')
       const packed = (await listDayPartitions(db, 'ts_results_packed')).map((p) => p.name)
       expect(packed).not.toContain('ts_results_packed_p20260101')
       expect(packed).toContain('ts_results_packed_p20260103')
+      expect(packed).toContain('ts_results_packed_p20260105')
       expect((await listDayPartitions(db, 'ts_result_details')).map((p) => p.name)).not.toContain(
         'ts_result_details_p20260101',
       )

@@ -8,7 +8,7 @@ import {
   coarseBucketOf,
   minuteOf,
 } from '../timeseries/buckets.js'
-import { consensusTable, lockCoarseClaim, rollupTable } from './rollup-writer.js'
+import { consensusTable, lockCoarseBuild, lockCoarseClaim, rollupTable } from './rollup-writer.js'
 import { RollupsRepository } from './rollups.repository.js'
 
 /**
@@ -121,8 +121,14 @@ export class CoarseRepository {
     })
   }
 
+  /** Publishes periods up to `through`; never moves back (another replica may be further on). */
   async setBuilt(tier: CoarseTier, through: number): Promise<void> {
-    await this.db.updateTable('ts_coarse_state').set({ built_through: through }).where('tier', '=', tier).execute()
+    await this.db
+      .updateTable('ts_coarse_state')
+      .set({ built_through: through })
+      .where('tier', '=', tier)
+      .where('built_through', '<', through)
+      .execute()
   }
 
   async dirty(): Promise<DirtyPeriod[]> {
@@ -156,6 +162,7 @@ export class CoarseRepository {
     await this.settle()
     const end = bucket + COARSE_MINUTES[tier]
     return this.db.transaction().execute(async (tx) => {
+      await lockCoarseBuild(tx)
       const reads = new RollupsRepository(tx)
       let written = 0
       if (skeys.length > 0) {

@@ -68,6 +68,13 @@ export async function lockCoarseClaim(tx: Kysely<DB>, mode: 'shared' | 'exclusiv
     : sql`select pg_advisory_xact_lock(${LOCK_SPACE.coarse}, 0)`
   ).execute(tx)
 }
+/**
+ * Coarse builds, one transaction at a time across replicas (each replica's storage job may run
+ * one): a chunk is read and written under it, so the last write of a row is from the latest read.
+ */
+export async function lockCoarseBuild(tx: Kysely<DB>): Promise<void> {
+  if (isPostgres(tx)) await sql`select pg_advisory_xact_lock(${LOCK_SPACE.coarse}, 1)`.execute(tx)
+}
 
 export interface RollupGroup {
   skey: number
