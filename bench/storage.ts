@@ -581,6 +581,7 @@ async function sizes(s: Store, results: number) {
     'ts_rollup_4w',
     'ts_consensus_1w',
     'ts_consensus_4w',
+    'ts_chart_1h',
   ])
   const raw = (t.ts_results ?? 0) + (t.ts_results_packed ?? 0) + (t.ts_result_details ?? 0)
   const rollups = Object.entries(t)
@@ -635,12 +636,12 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
         const t0 = performance.now()
         const stored = await loadHistory(s, days)
         const loadSeconds = round((performance.now() - t0) / 1000, 1)
-        // Steady state: the storage job has built the week and 4-week rows of every closed period.
+        // Steady state: the storage job has built the chart days, week and 4-week rows of every closed period.
         const w0 = performance.now()
         const built = await buildCoarseRollups(s.deps)
         const coarse = { seconds: round((performance.now() - w0) / 1000, 1), ...built }
         console.log(
-          `  week / 4-week rollups: ${built.built['1w'] ?? 0} weeks and ${built.built['4w'] ?? 0} 4-week periods, ${built.rows} rows built in ${coarse.seconds} s`,
+          `  built tiers: ${built.built.chart_1h ?? 0} chart days, ${built.built['1w'] ?? 0} weeks and ${built.built['4w'] ?? 0} 4-week periods, ${built.rows} rows in ${coarse.seconds} s`,
         )
         let compaction: { seconds: number; days: number; results: number } | null = null
         if (dialect === 'postgres') {

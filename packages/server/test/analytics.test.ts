@@ -564,7 +564,12 @@ describe('Prometheus exposition and storage status', () => {
         hour_rollups_days: 90,
         day_rollups: 'forever',
       },
-      coarse_rollups: { week_built_through: null, four_week_built_through: null, periods_pending_rebuild: 0 },
+      coarse_rollups: {
+        chart_days_built_through: null,
+        week_built_through: null,
+        four_week_built_through: null,
+        periods_pending_rebuild: 0,
+      },
     })
     expect(s.size_bytes).toBeGreaterThan(0)
   })

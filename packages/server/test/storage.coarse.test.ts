@@ -235,6 +235,7 @@ describe(`week and 4-week rollups (${dialectUnderTest})`, () => {
     const status = await getStorageStatus(t.deps)
     const monday = coarseBucketOf(minuteOf(now) - 60, '1w') * MINUTE_MS
     expect(status.coarse_rollups).toEqual({
+      chart_days_built_through: new Date(Math.floor((now - 60 * MINUTE_MS) / DAY_MS) * DAY_MS).toISOString(),
       week_built_through: new Date(monday).toISOString(),
       four_week_built_through: new Date(coarseBucketOf(minuteOf(now) - 60, '4w') * MINUTE_MS).toISOString(),
       periods_pending_rebuild: 0,

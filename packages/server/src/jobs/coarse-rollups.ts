@@ -1,12 +1,6 @@
 import type { Deps } from '../core/deps.js'
 import { BUILD_DELAY_MIN } from '../storage/repositories/coarse.repository.js'
-import {
-  COARSE_MINUTES,
-  COARSE_TIERS,
-  type CoarseTier,
-  coarseBucketOf,
-  minuteOf,
-} from '../storage/timeseries/buckets.js'
+import { BUILT_TIERS, type BuiltTier, minuteOf, PERIOD_MINUTES, periodOf } from '../storage/timeseries/buckets.js'
 import { pause } from './retention.js'
 
 /** Series and monitors per build transaction: a few milliseconds of SQLite's single writer. */
@@ -14,18 +8,19 @@ const KEYS_PER_TX = 200
 
 export interface CoarseReport {
   /** Periods built for the first time, per tier. */
-  built: Partial<Record<CoarseTier, number>>
+  built: Partial<Record<BuiltTier, number>>
   /** Periods rebuilt after a late write. */
   rebuilt: number
   rows: number
 }
 
 /**
- * Builds the week and 4-week rollups of every period that closed at least an hour ago, then
+ * Builds the chart days, week and 4-week rollups of every period that closed at least an hour ago, then
  * rebuilds the periods that late writes flagged. Each period is claimed first (writes into it
  * from then on flag it), built in short transactions of a few series each, then published by
  * advancing `built_through`: reads never see a half-built period. A first run on an existing
- * store builds its whole history. Idempotent; safe to stop at any point.
+ * store builds its whole history (chart days: as far back as hour rollups are kept). Idempotent;
+ * safe to stop at any point.
  */
 export async function buildCoarseRollups(deps: Deps): Promise<CoarseReport> {
   const coarse = deps.repos.coarse
@@ -38,8 +33,11 @@ export async function buildCoarseRollups(deps: Deps): Promise<CoarseReport> {
     keys ??= { skeys: await storage.keys('ts_rollup_1d'), mkeys: await storage.keys('ts_consensus_1d') }
     return keys
   }
-  const build = async (tier: CoarseTier, bucket: number) => {
-    const { skeys, mkeys } = await allKeys()
+  const build = async (tier: BuiltTier, bucket: number) => {
+    const all = await allKeys()
+    // Chart days are per monitor: they read every series of a monitor through its key.
+    const skeys = tier === 'chart_1h' ? [] : all.skeys
+    const mkeys = all.mkeys
     for (let i = 0; i < Math.max(skeys.length, mkeys.length); i += KEYS_PER_TX) {
       report.rows += await coarse.buildChunk(
         tier,
@@ -51,14 +49,14 @@ export async function buildCoarseRollups(deps: Deps): Promise<CoarseReport> {
     }
   }
 
-  for (const tier of COARSE_TIERS) {
-    const size = COARSE_MINUTES[tier]
+  for (const tier of BUILT_TIERS) {
+    const size = PERIOD_MINUTES[tier]
     // The end of the last period that closed BUILD_DELAY_MIN ago.
-    const through = coarseBucketOf(closedAt, tier)
+    const through = periodOf(closedAt, tier)
     let from = state[tier]?.built
     if (from === undefined) {
-      const oldest = await storage.oldestAll('ts_rollup_1d')
-      from = oldest === null ? through : Math.min(through, coarseBucketOf(minuteOf(oldest), tier))
+      const oldest = await storage.oldestAll(tier === 'chart_1h' ? 'ts_rollup_1h' : 'ts_rollup_1d')
+      from = oldest === null ? through : Math.min(through, periodOf(minuteOf(oldest), tier))
     }
     if (from >= through && state[tier] !== undefined) continue
     await coarse.claim(tier, through, from)

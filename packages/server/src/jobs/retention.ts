@@ -74,6 +74,8 @@ export function cutoffs(deps: Deps, now: number): Partial<Record<TsTable, number
     ts_rollup_1h: hour,
     ts_consensus_1h: hour,
     metric_rollup_1h: hour,
+    // Whole chart days only: a day's row stands for all its hours.
+    ts_chart_1h: Math.floor(hour / DAY_MS) * DAY_MS,
   }
 }
 
@@ -111,6 +113,7 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
     'ts_consensus_1d',
     'ts_consensus_1w',
     'ts_consensus_4w',
+    'ts_chart_1h',
   ] as const)
     report.deleted[table] = (report.deleted[table] ?? 0) + (await purgeKeys(deps, table, orphans.mkeys))
   for (const table of ['metric_points', 'metric_rollup_1h', 'metric_rollup_1d'] as const)

@@ -32,7 +32,12 @@ const STEPS: { tables: TsTable[]; floorMs: number; sliceMs: number; label: strin
     label: 'raw results',
   },
   { tables: ['ts_rollup_1m', 'ts_consensus_1m'], floorMs: 6 * HOUR_MS, sliceMs: 6 * HOUR_MS, label: 'minute rollups' },
-  { tables: ['ts_rollup_1h', 'ts_consensus_1h'], floorMs: 7 * DAY_MS, sliceMs: 7 * DAY_MS, label: 'hour rollups' },
+  {
+    tables: ['ts_rollup_1h', 'ts_consensus_1h', 'ts_chart_1h'],
+    floorMs: 7 * DAY_MS,
+    sliceMs: 7 * DAY_MS,
+    label: 'hour rollups',
+  },
   {
     tables: ['ts_rollup_1d', 'ts_consensus_1d', 'ts_rollup_1w', 'ts_consensus_1w', 'ts_rollup_4w', 'ts_consensus_4w'],
     floorMs: 365 * DAY_MS,

@@ -18,6 +18,7 @@ import * as m0071 from './migrations/0071_group_reports.js'
 import * as m0080 from './migrations/0080_tag_targets.js'
 import * as m0090 from './migrations/0090_fold_queue.js'
 import * as m0100 from './migrations/0100_coarse_rollups.js'
+import * as m0110 from './migrations/0110_chart_days.js'
 import type { DB } from './schema.js'
 import { cachedStatements } from './sqlite-statements.js'
 import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from './timeseries/histogram.js'
@@ -141,6 +142,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '0080_tag_targets': m0080,
   '0090_fold_queue': m0090,
   '0100_coarse_rollups': m0100,
+  '0110_chart_days': m0110,
 }
 
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {

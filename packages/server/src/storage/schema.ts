@@ -128,7 +128,9 @@ export interface DB {
   ts_rollup_4w: RollupTable
   ts_consensus_1w: ConsensusTable
   ts_consensus_4w: ConsensusTable
-  /** Per coarse tier: bucket minute up to which periods are claimed / built (exclusive ends). */
+  /** Per monitor and closed day (bucket minute): its hourly chart points (timeseries/chart-hours.ts). */
+  ts_chart_1h: { mkey: number; bucket: number; data: Uint8Array }
+  /** Per built tier (`chart_1h`, `1w`, `4w`): bucket minute up to which periods are claimed / built (exclusive ends). */
   ts_coarse_state: { tier: string; claimed_through: number; built_through: number }
   /** Coarse periods written to after their build: reads skip them until they are rebuilt. */
   ts_coarse_dirty: { tier: string; bucket: number; gen: number }

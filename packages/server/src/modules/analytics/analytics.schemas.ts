@@ -334,7 +334,10 @@ export const StorageStatusOut = z.object({
   }),
   last_retention_run_at: z.string().nullable(),
   /** Week and 4-week summaries: built up to (exclusive end), and periods waiting for a rebuild. */
+  /** Built after the fact by the hourly storage job (exclusive ends); reads skip periods pending rebuild. */
   coarse_rollups: z.object({
+    /** Per-monitor hourly chart days (30-day charts read one row a day). */
+    chart_days_built_through: z.string().nullable(),
     week_built_through: z.string().nullable(),
     four_week_built_through: z.string().nullable(),
     periods_pending_rebuild: z.number(),

@@ -53,6 +53,8 @@ const round = (v: number, dp: number) => {
   return Math.round(v * f) / f
 }
 const ms = (tenths: number | null, dp = 1) => (tenths === null ? null : round(tenths / 10, dp))
+/** Tenths of a millisecond (as stored) → milliseconds to 0.1. */
+export const tenthsToMs = (tenths: number | null): number | null => ms(tenths)
 
 export interface LatencyStats {
   count: number
@@ -99,29 +101,10 @@ export function phaseAverages(a: RollupAcc): Record<'dns' | 'connect' | 'tls' | 
   return { dns: avg(0), connect: avg(1), tls: avg(2), ttfb: avg(3), transfer: avg(4) }
 }
 
-/**
- * `latencyStats` of one row without a histogram (avg, min, max; percentiles null), computed from
- * the row's sums without a dense accumulator: the per-point path of chart series.
- */
-export function rowLatency(r: RollupLike): LatencyStats {
-  const n = r.up + r.degraded
-  if (n === 0) return latencyStats(EMPTY)
-  const mean = r.lat_sum / 10 / n
-  return {
-    count: n,
-    avg_ms: round(mean, 1),
-    min_ms: ms(r.lat_min),
-    max_ms: ms(r.lat_max),
-    p50_ms: null,
-    p95_ms: null,
-    p99_ms: null,
-    stddev_ms: round(Math.sqrt(Math.max(0, r.lat_sq / n - mean * mean)), 2),
-  }
-}
-const EMPTY = newAcc()
-
 /** `phaseAverages` of one row, from its sums. */
-export function rowPhases(r: RollupLike): ReturnType<typeof phaseAverages> {
+export function rowPhases(
+  r: Pick<RollupLike, 'ph_n' | 'ph_dns' | 'ph_connect' | 'ph_tls' | 'ph_ttfb' | 'ph_transfer'>,
+): ReturnType<typeof phaseAverages> {
   if (r.ph_n === 0) return null
   const avg = (v: number) => round(v / 10 / r.ph_n, 2)
   return {
@@ -151,12 +134,24 @@ export interface ConsensusUptime {
   minutes: MinuteCounts & { measured: number }
 }
 
+/** The headline view: the worse of the two that have data. */
+function headlineOf(ip: number | null, ep: number | null): 'internal' | 'external' | null {
+  if (ip !== null && (ep === null || ip < ep)) return 'internal'
+  return ep !== null ? 'external' : null
+}
+
+/** `consensusUptime(v).uptime_percent`, or null without data: a chart point's uptime, without the rest. */
+export function headlinePercent(internal: MinuteCounts, external: MinuteCounts, dp = 3): number | null {
+  const ip = viewPercent(internal)
+  const ep = viewPercent(external)
+  const headline = headlineOf(ip, ep)
+  return headline === null ? null : round(headline === 'internal' ? (ip as number) : (ep as number), dp)
+}
+
 export function consensusUptime(v: { internal: MinuteCounts; external: MinuteCounts }, dp = 3): ConsensusUptime {
   const ip = viewPercent(v.internal)
   const ep = viewPercent(v.external)
-  let headline: 'internal' | 'external' | null = null
-  if (ip !== null && (ep === null || ip < ep)) headline = 'internal'
-  else if (ep !== null) headline = 'external'
+  const headline = headlineOf(ip, ep)
   const c = headline === null ? { up: 0, degraded: 0, down: 0, maint: 0 } : v[headline]
   // Maintenance is reported for the monitor as a whole (either view), whichever is the headline.
   const maint = Math.max(v.internal.maint, v.external.maint)

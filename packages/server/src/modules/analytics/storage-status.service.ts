@@ -44,6 +44,7 @@ export async function getStorageStatus(deps: Deps) {
     },
     last_retention_run_at: lastRun ? iso(Number(lastRun)) : null,
     coarse_rollups: {
+      chart_days_built_through: through(coarse.built.chart_1h),
       week_built_through: through(coarse.built['1w']),
       four_week_built_through: through(coarse.built['4w']),
       periods_pending_rebuild: coarse.dirty.size,

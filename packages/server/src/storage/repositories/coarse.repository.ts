@@ -1,18 +1,20 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import {
+  BUILT_TIERS,
+  type BuiltTier,
   COARSE_MINUTES,
-  COARSE_TIERS,
   type CoarseAvailability,
-  type CoarseTier,
-  coarseBucketOf,
   minuteOf,
+  PERIOD_MINUTES,
+  periodOf,
 } from '../timeseries/buckets.js'
+import { encodeChartDay } from '../timeseries/chart-hours.js'
 import { consensusTable, lockCoarseBuild, lockCoarseClaim, rollupTable } from './rollup-writer.js'
 import { RollupsRepository } from './rollups.repository.js'
 
 /**
- * A write into a week that ended less than this long ago (or ends within it) checks the claim:
+ * A write into a day that ended less than this long ago (or ends within it) checks the claims:
  * the build job claims a period only `BUILD_DELAY_MIN` after it ends, so a transaction that skips
  * the check would have to last longer than both together to be missed.
  */
@@ -24,35 +26,35 @@ export interface CoarseState {
   built: number
 }
 export interface DirtyPeriod {
-  tier: CoarseTier
+  tier: BuiltTier
   bucket: number
   gen: number
 }
 
-const isCoarse = (t: string): t is CoarseTier => (COARSE_TIERS as readonly string[]).includes(t)
+const isBuilt = (t: string): t is BuiltTier => (BUILT_TIERS as readonly string[]).includes(t)
 
 /**
- * Flags the built coarse periods that a transaction's day-row writes fall into, in that
- * transaction: a period written to after its build is skipped by reads until the job rebuilds it.
- * Writes into open periods (every routine batch) return before any query.
+ * Flags the built periods (chart days, weeks, 4-week periods) that a transaction's rollup writes
+ * fall into, in that transaction: a period written to after its build is skipped by reads until
+ * the job rebuilds it. Writes into open days (every routine batch but those of the day's last two
+ * hours) return before any query.
  */
 export async function flagLateWrites(tx: Kysely<DB>, atsMs: Iterable<number>, nowMs: number): Promise<void> {
   const horizon = minuteOf(nowMs) + CHECK_AHEAD_MIN
-  const week = COARSE_MINUTES['1w']
   const days = new Set<number>()
   for (const at of atsMs) {
-    const m = minuteOf(at)
-    if (coarseBucketOf(m, '1w') + week <= horizon) days.add(Math.floor(m / 1440) * 1440)
+    const day = Math.floor(minuteOf(at) / 1440) * 1440
+    if (day + 1440 <= horizon) days.add(day)
   }
   if (days.size === 0) return
   await lockCoarseClaim(tx, 'shared')
   const state = await tx.selectFrom('ts_coarse_state').select(['tier', 'claimed_through']).execute()
   const flags = new Map<string, { tier: string; bucket: number; gen: number }>()
   for (const s of state) {
-    if (!isCoarse(s.tier)) continue
+    if (!isBuilt(s.tier)) continue
     for (const d of days) {
-      const p = coarseBucketOf(d, s.tier)
-      if (p + COARSE_MINUTES[s.tier] <= Number(s.claimed_through))
+      const p = periodOf(d, s.tier)
+      if (p + PERIOD_MINUTES[s.tier] <= Number(s.claimed_through))
         flags.set(`${s.tier}:${p}`, { tier: s.tier, bucket: p, gen: 1 })
     }
   }
@@ -68,9 +70,10 @@ export async function flagLateWrites(tx: Kysely<DB>, atsMs: Iterable<number>, no
 const CHUNK = 500
 
 /**
- * The week and 4-week tiers' bookkeeping and builds (jobs/coarse-rollups.ts drives them). A
+ * The built tiers' bookkeeping and builds (jobs/coarse-rollups.ts drives them). A week or 4-week
  * period's rows are the sums of its day rows per series (histograms merged) and per monitor and
- * network type (consensus minutes).
+ * network type (consensus minutes); a chart day's row is its monitor's hours summed over every
+ * probe (timeseries/chart-hours.ts).
  */
 export class CoarseRepository {
   constructor(
@@ -78,11 +81,11 @@ export class CoarseRepository {
     private settle: () => Promise<void> = async () => {},
   ) {}
 
-  async state(): Promise<Partial<Record<CoarseTier, CoarseState>>> {
+  async state(): Promise<Partial<Record<BuiltTier, CoarseState>>> {
     const rows = await this.db.selectFrom('ts_coarse_state').selectAll().execute()
-    const out: Partial<Record<CoarseTier, CoarseState>> = {}
+    const out: Partial<Record<BuiltTier, CoarseState>> = {}
     for (const r of rows)
-      if (isCoarse(r.tier)) out[r.tier] = { claimed: Number(r.claimed_through), built: Number(r.built_through) }
+      if (isBuilt(r.tier)) out[r.tier] = { claimed: Number(r.claimed_through), built: Number(r.built_through) }
     return out
   }
 
@@ -94,7 +97,7 @@ export class CoarseRepository {
     const built: CoarseAvailability['built'] = {}
     const dirty = new Set<string>()
     for (const r of rows) {
-      if (!isCoarse(r.tier)) continue
+      if (!isBuilt(r.tier)) continue
       if (r.built !== null) built[r.tier] = Number(r.built)
       else dirty.add(`${r.tier}:${Number(r.bucket)}`)
     }
@@ -105,7 +108,7 @@ export class CoarseRepository {
    * Claims every period ending at or before `through`: from now on, writes into them flag them.
    * `built` starts a tier's state (where its first build begins).
    */
-  async claim(tier: CoarseTier, through: number, built: number): Promise<void> {
+  async claim(tier: BuiltTier, through: number, built: number): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await lockCoarseClaim(tx, 'exclusive')
       await tx
@@ -122,7 +125,7 @@ export class CoarseRepository {
   }
 
   /** Publishes periods up to `through`; never moves back (another replica may be further on). */
-  async setBuilt(tier: CoarseTier, through: number): Promise<void> {
+  async setBuilt(tier: BuiltTier, through: number): Promise<void> {
     await this.db
       .updateTable('ts_coarse_state')
       .set({ built_through: through })
@@ -134,8 +137,8 @@ export class CoarseRepository {
   async dirty(): Promise<DirtyPeriod[]> {
     const rows = await this.db.selectFrom('ts_coarse_dirty').selectAll().orderBy('tier').orderBy('bucket').execute()
     return rows
-      .filter((r) => isCoarse(r.tier))
-      .map((r) => ({ tier: r.tier as CoarseTier, bucket: Number(r.bucket), gen: Number(r.gen) }))
+      .filter((r) => isBuilt(r.tier))
+      .map((r) => ({ tier: r.tier as BuiltTier, bucket: Number(r.bucket), gen: Number(r.gen) }))
   }
 
   /** Clears a flag unless a write flagged the period again since `gen` was read. */
@@ -154,12 +157,13 @@ export class CoarseRepository {
    * in one transaction. Returns the rows written.
    */
   async buildChunk(
-    tier: CoarseTier,
+    tier: BuiltTier,
     bucket: number,
     skeys: readonly number[],
     mkeys: readonly number[],
   ): Promise<number> {
     await this.settle()
+    if (tier === 'chart_1h') return this.buildChartDays(bucket, mkeys)
     const end = bucket + COARSE_MINUTES[tier]
     return this.db.transaction().execute(async (tx) => {
       await lockCoarseBuild(tx)
@@ -226,6 +230,27 @@ export class CoarseRepository {
         written += rows.length
       }
       return written
+    })
+  }
+
+  /** Replaces one day's chart rows of these monitors with their hours summed from the hour tiers. */
+  private async buildChartDays(day: number, mkeys: readonly number[]): Promise<number> {
+    if (mkeys.length === 0) return 0
+    return this.db.transaction().execute(async (tx) => {
+      await lockCoarseBuild(tx)
+      const hours = await new RollupsRepository(tx).liveChartHours(mkeys, day, day + 1440, { p95: true })
+      await tx
+        .deleteFrom('ts_chart_1h')
+        .where('mkey', 'in', [...mkeys])
+        .where('bucket', '=', day)
+        .execute()
+      const rows = [...hours].map(([mkey, hs]) => ({ mkey, bucket: day, data: Buffer.from(encodeChartDay(hs, day)) }))
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await tx
+          .insertInto('ts_chart_1h')
+          .values(rows.slice(i, i + CHUNK))
+          .execute()
+      return rows.length
     })
   }
 }

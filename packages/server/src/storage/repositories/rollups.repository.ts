@@ -1,7 +1,15 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB, RollupTable } from '../schema.js'
 import { COARSE_MINUTES, type CoverPlan, cover, MINUTE_MS, type ReadTier, type Segment } from '../timeseries/buckets.js'
-import { decodeInto, encode, type Histogram, mergeEncoded, newHistogram } from '../timeseries/histogram.js'
+import { type ChartHour, decodeChartDay } from '../timeseries/chart-hours.js'
+import {
+  decodeInto,
+  encode,
+  type Histogram,
+  mergeEncoded,
+  newHistogram,
+  percentileBucket,
+} from '../timeseries/histogram.js'
 import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
 import { CoarseRepository } from './coarse.repository.js'
 import { ADDITIVE_ROLLUP_COLS, isPostgres, rollupTable } from './rollup-writer.js'
@@ -263,6 +271,99 @@ export class RollupsRepository {
     return out
   }
 
+  /**
+   * Chart hours of these monitors in [from, to) bucket minutes, live from the hour tiers (every
+   * series of each monitor summed per hour): per monitor, oldest first. `p95` merges histograms.
+   */
+  async liveChartHours(
+    mkeys: readonly number[],
+    from: number,
+    to: number,
+    opts: { p95: boolean; skeys?: readonly number[] },
+  ): Promise<Map<number, ChartHour[]>> {
+    const out = new Map<number, ChartHour[]>()
+    if (mkeys.length === 0 || to <= from) return out
+    // Every series of these monitors (callers that know them pass them).
+    const skeys: number[] = opts.skeys ? [...opts.skeys] : []
+    for (let i = 0; !opts.skeys && i < mkeys.length; i += IN_CHUNK) {
+      const rows = await this.db
+        .selectFrom('ts_series')
+        .select('skey')
+        .where('mkey', 'in', mkeys.slice(i, i + IN_CHUNK))
+        .execute()
+      for (const r of rows) skeys.push(r.skey)
+    }
+    const [sums, cons] = await Promise.all([
+      this.sums(skeys, '1h', from, to, 'mkey_bucket', { hist: opts.p95 }),
+      this.consensusRows(mkeys, '1h', from, to),
+    ])
+    const consOf = new Map<string, ConsensusRow[]>()
+    for (const c of cons) {
+      const k = `${c.mkey}:${c.bucket}`
+      const l = consOf.get(k)
+      if (l) l.push(c)
+      else consOf.set(k, [c])
+    }
+    for (const r of sums.sort((a, b) => a.bucket - b.bucket)) {
+      const h = chartHourOf(r, consOf.get(`${r.mkey}:${r.bucket}`) ?? [])
+      const l = out.get(r.mkey)
+      if (l) l.push(h)
+      else out.set(r.mkey, [h])
+    }
+    return out
+  }
+
+  /**
+   * Chart hours of one monitor (`skeys`: all its series) in [from, to) bucket minutes: the days built and clean from their
+   * stored chart days (one row a day), the others (today, days not built yet or written to late)
+   * live from the hour tiers. Both give the same hours.
+   */
+  async chartHours(
+    mkey: number,
+    skeys: readonly number[],
+    from: number,
+    to: number,
+    opts: { p95: boolean },
+  ): Promise<ChartHour[]> {
+    const avail = await new CoarseRepository(this.db).availability()
+    const built = avail.built.chart_1h ?? Number.NEGATIVE_INFINITY
+    // Consecutive days of one kind are one range; ranges are in time order, so are their hours.
+    const ranges: { lo: number; hi: number; stored: boolean }[] = []
+    for (let d = Math.floor(from / 1440) * 1440; d < to; d += 1440) {
+      const lo = Math.max(d, from)
+      const hi = Math.min(d + 1440, to)
+      const stored = d + 1440 <= built && !avail.dirty.has(`chart_1h:${d}`)
+      const last = ranges[ranges.length - 1]
+      if (last && last.stored === stored) last.hi = hi
+      else ranges.push({ lo, hi, stored })
+    }
+    const parts = await Promise.all(
+      ranges.map(async (r) =>
+        r.stored
+          ? this.storedChartHours(mkey, r.lo, r.hi)
+          : ((await this.liveChartHours([mkey], r.lo, r.hi, { ...opts, skeys })).get(mkey) ?? []),
+      ),
+    )
+    return parts.length === 1 ? (parts[0] as ChartHour[]) : parts.flat()
+  }
+
+  /** Chart hours of one monitor in [from, to) bucket minutes from its stored chart days. */
+  async storedChartHours(mkey: number, from: number, to: number): Promise<ChartHour[]> {
+    if (to <= from) return []
+    await this.settle()
+    const rows = await this.db
+      .selectFrom('ts_chart_1h')
+      .select(['bucket', 'data'])
+      .where('mkey', '=', mkey)
+      .where('bucket', '>=', Math.floor(from / 1440) * 1440)
+      .where('bucket', '<', to)
+      .orderBy('bucket')
+      .execute()
+    const out: ChartHour[] = []
+    for (const r of rows) decodeChartDay(r.data, Number(r.bucket), from, to, out)
+    return out
+  }
+
   /** Minute totals per (monitor, network type) over a cover plan. */
   async consensusTotals(
     mkeys: readonly number[],
@@ -283,6 +384,40 @@ export class RollupsRepository {
       v.maint += r.maint
     }
     return out
+  }
+}
+
+/** A summed row and its consensus rows → a chart hour (the p95 bucket only if the row has a histogram). */
+export function chartHourOf(r: SumRow, cons: readonly ConsensusRow[]): ChartHour {
+  const internal = newCounts()
+  const external = newCounts()
+  for (const c of cons) {
+    const v = c.net === 1 ? internal : external
+    v.up += c.up
+    v.degraded += c.degraded
+    v.down += c.down
+    v.maint += c.maint
+  }
+  const num = (v: number | null) => (v === null ? null : Number(v))
+  return {
+    bucket: Number(r.bucket),
+    n: Number(r.n),
+    up: Number(r.up),
+    degraded: Number(r.degraded),
+    down: Number(r.down),
+    maint: Number(r.maint),
+    lat_sum: Number(r.lat_sum),
+    lat_min: num(r.lat_min),
+    lat_max: num(r.lat_max),
+    ph_n: Number(r.ph_n),
+    ph_dns: Number(r.ph_dns),
+    ph_connect: Number(r.ph_connect),
+    ph_tls: Number(r.ph_tls),
+    ph_ttfb: Number(r.ph_ttfb),
+    ph_transfer: Number(r.ph_transfer),
+    p95: r.hist && r.hist.length > 0 ? percentileBucket(decodeInto(newHistogram(), r.hist), 0.95) : null,
+    internal,
+    external,
   }
 }
 

@@ -25,6 +25,7 @@ export const TS_TABLES = {
   ts_rollup_4w: { key: 'skey', keys: 'series', time: 'bucket', unit: 'min' },
   ts_consensus_1w: { key: 'mkey', keys: 'monitors', time: 'bucket', unit: 'min' },
   ts_consensus_4w: { key: 'mkey', keys: 'monitors', time: 'bucket', unit: 'min' },
+  ts_chart_1h: { key: 'mkey', keys: 'monitors', time: 'bucket', unit: 'min' },
   metric_points: { key: 'metric', keys: 'metrics', time: 'at', unit: 'ms' },
   metric_rollup_1h: { key: 'metric', keys: 'metrics', time: 'bucket', unit: 'min' },
   metric_rollup_1d: { key: 'metric', keys: 'metrics', time: 'bucket', unit: 'min' },

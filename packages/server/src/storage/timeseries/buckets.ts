@@ -36,15 +36,30 @@ const WEEK_ORIGIN = 4 * 1440
 /** Start (bucket minute) of the coarse period holding minute `m`. */
 export const coarseBucketOf = (m: number, tier: CoarseTier): number =>
   Math.floor((m - WEEK_ORIGIN) / COARSE_MINUTES[tier]) * COARSE_MINUTES[tier] + WEEK_ORIGIN
+/**
+ * Tiers built by the storage job once a period has closed (jobs/coarse-rollups.ts), each with a
+ * claim and a publication mark and flagged when written to late (coarse.repository.ts):
+ * - `chart_1h`: per monitor and day, the day's hourly chart points (every probe summed, consensus
+ *   minutes, p95) in one row (timeseries/chart-hours.ts): a 30-day chart reads 30 rows.
+ * - `1w`, `4w`: the coarse tiers above.
+ */
+export type BuiltTier = 'chart_1h' | CoarseTier
+/** The order the job builds them in. */
+export const BUILT_TIERS: readonly BuiltTier[] = ['chart_1h', ...COARSE_TIERS]
+export const PERIOD_MINUTES: Record<BuiltTier, number> = { chart_1h: 1440, ...COARSE_MINUTES }
+/** Start (bucket minute) of the built period holding minute `m`. */
+export const periodOf = (m: number, tier: BuiltTier): number =>
+  tier === 'chart_1h' ? Math.floor(m / 1440) * 1440 : coarseBucketOf(m, tier)
+
 /** Any tier a read can use. */
 export type ReadTier = Tier | CoarseTier
 export const READ_TIER_MINUTES: Record<ReadTier, number> = { ...TIER_MINUTES, ...COARSE_MINUTES }
 /** Where a tier's buckets start: minutes since the epoch that are bucket boundaries modulo its size. */
 export const tierOrigin = (tier: ReadTier): number => (tier === '1w' || tier === '4w' ? WEEK_ORIGIN : 0)
 
-/** Which coarse periods a read may use: built up to `built` (exclusive end, minutes), not dirty. */
+/** Which built periods a read may use: built up to `built` (exclusive end, minutes), not dirty. */
 export interface CoarseAvailability {
-  built: Partial<Record<CoarseTier, number>>
+  built: Partial<Record<BuiltTier, number>>
   /** `${tier}:${bucket}` of periods written to after their build. */
   dirty: ReadonlySet<string>
 }

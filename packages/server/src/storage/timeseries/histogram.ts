@@ -58,20 +58,29 @@ export function total(h: Histogram): number {
  * bucket and clamped to the known min/max. null when empty.
  */
 export function percentile(h: Histogram, q: number, min?: number | null, max?: number | null): number | null {
+  const i = percentileBucket(h, q)
+  return i === null ? null : bucketValue(i, min, max)
+}
+
+/** The bucket holding the nearest-rank percentile (what `percentile` estimates from); null when empty. */
+export function percentileBucket(h: Histogram, q: number): number | null {
   const n = total(h)
   if (n === 0) return null
   const rank = Math.max(1, Math.ceil(q * n))
   let seen = 0
   for (let i = 0; i < HIST_SIZE; i++) {
     seen += h[i] ?? 0
-    if (seen >= rank) {
-      let v = i === 0 ? 0 : Math.sqrt(bucketLower(i) * bucketUpper(i))
-      if (min !== undefined && min !== null && v < min) v = min
-      if (max !== undefined && max !== null && v > max) v = max
-      return v
-    }
+    if (seen >= rank) return i
   }
-  return max ?? null
+  return HIST_SIZE - 1
+}
+
+/** A bucket's estimate: the geometric middle of its bounds, clamped to the known min/max. */
+export function bucketValue(i: number, min?: number | null, max?: number | null): number {
+  let v = i === 0 ? 0 : Math.sqrt(bucketLower(i) * bucketUpper(i))
+  if (min !== undefined && min !== null && v < min) v = min
+  if (max !== undefined && max !== null && v > max) v = max
+  return v
 }
 
 /**

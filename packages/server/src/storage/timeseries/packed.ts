@@ -1,3 +1,5 @@
+import { VarintReader, VarintWriter } from './varint.js'
+
 /**
  * A day of one series' raw results packed into one value (PostgreSQL compaction, see
  * docs/adr/0007-time-series-storage.md): a row costs ~28 bytes of tuple header and line pointer
@@ -12,56 +14,37 @@ export interface PackedResult {
   tm: Uint8Array | null
 }
 
-function put(out: number[], v: number): void {
-  let c = Math.max(0, Math.floor(v))
-  while (c >= 0x80) {
-    out.push((c % 0x80) | 0x80)
-    c = Math.floor(c / 0x80)
-  }
-  out.push(c)
-}
-
 /** Rows of one series (any order, duplicates of `at` keep the first) → packed bytes. */
 export function packDay(rows: readonly PackedResult[], dayStart: number): Uint8Array {
   const sorted = [...rows].sort((a, b) => a.at - b.at)
-  const out: number[] = []
+  const out = new VarintWriter()
   let prev = dayStart
   let last = Number.NaN
   for (const r of sorted) {
     if (r.at === last) continue
     last = r.at
-    put(out, r.at - prev)
+    out.put(r.at - prev)
     prev = r.at
-    put(out, r.code)
-    put(out, r.lat)
+    out.put(r.code)
+    out.put(r.lat)
     const tm = r.tm ?? new Uint8Array()
-    put(out, tm.length)
-    for (const b of tm) out.push(b)
+    out.put(tm.length)
+    out.raw(tm)
   }
-  return Uint8Array.from(out)
+  return out.finish()
 }
 
 export function unpackDay(data: Uint8Array, dayStart: number): PackedResult[] {
   const out: PackedResult[] = []
-  let p = 0
-  const get = (): number => {
-    let c = 0
-    let mul = 1
-    for (;;) {
-      const b = data[p++] ?? 0
-      c += (b & 0x7f) * mul
-      if (b < 0x80) return c
-      mul *= 0x80
-    }
-  }
+  const r = new VarintReader(data)
   let at = dayStart
-  while (p < data.length) {
-    at += get()
-    const code = get()
-    const lat = get()
-    const len = get()
-    out.push({ at, code, lat, tm: len === 0 ? null : data.subarray(p, p + len) })
-    p += len
+  while (!r.done) {
+    at += r.get()
+    const code = r.get()
+    const lat = r.get()
+    const len = r.get()
+    out.push({ at, code, lat, tm: len === 0 ? null : data.subarray(r.p, r.p + len) })
+    r.p += len
   }
   return out
 }
