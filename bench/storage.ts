@@ -2,9 +2,11 @@
 //
 // For each dialect, shape and size: generates N monitors × P probes × D days of results at a 60 s
 // interval directly into a fresh store (raw rows in time order, as ingestion writes them, plus
-// their rollups), then measures p50/p95 of the requests a user waits for, ingestion through the
-// real path (`ingestBatch`: assignment check, raw insert + rollups in one transaction, incident
-// evaluation), and bytes per stored result. Prints a table and writes bench/results/storage.json.
+// their rollups). With every size of a dialect and shape loaded, measures p50/p95 of the requests
+// a user waits for, one request on each size in turn (so a 20 M / 1 M ratio compares the stores,
+// not this machine at two moments); then per size ingestion through the real path (`ingestBatch`:
+// assignment check, raw insert + rollups in one transaction, incident evaluation) and bytes per
+// stored result. Prints a table and writes bench/results/storage.json.
 //
 // Two shapes, each at every size (D follows from the size and N × P):
 //   wide  a fleet (--monitors, 100): 1 M = 2.3 days, 20 M = 46 days. Store-wide reads and ingestion.
@@ -358,43 +360,66 @@ async function loadHistory(s: Store, days: number): Promise<number> {
   return total
 }
 
+/**
+ * p50/p95 of one request on each store, the stores' requests interleaved (one on each in turn):
+ * every store is measured under the same machine conditions, so their ratio is not the drift of
+ * this machine between two moments (on PostgreSQL, runs minutes apart differed by up to 2× on the
+ * same store).
+ */
 async function measure(
-  s: Store,
-  name: string,
-  url: (i: number) => string,
-): Promise<{ name: string; p50: number; p95: number }> {
-  const headers = { authorization: `Bearer ${s.token}` }
-  for (let i = 0; i < 10; i++) await s.app.inject({ method: 'GET', url: url(i), headers }) // warm-up
-  const times: number[] = []
-  for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now()
-    const r = await s.app.inject({ method: 'GET', url: url(i), headers })
-    times.push(performance.now() - t0)
-    if (r.statusCode !== 200) throw new Error(`${name}: ${r.statusCode} ${r.body.slice(0, 200)}`)
-  }
-  return { name, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)) }
+  stores: readonly Store[],
+  name: (s: Store) => string,
+  url: (s: Store, i: number) => string,
+): Promise<{ name: string; p50: number; p95: number }[]> {
+  const headers = (s: Store) => ({ authorization: `Bearer ${s.token}` })
+  for (const s of stores)
+    for (let i = 0; i < 10; i++) await s.app.inject({ method: 'GET', url: url(s, i), headers: headers(s) }) // warm-up
+  const times = stores.map((): number[] => [])
+  for (let i = 0; i < REQUESTS; i++)
+    for (const [k, s] of stores.entries()) {
+      const t0 = performance.now()
+      const r = await s.app.inject({ method: 'GET', url: url(s, i), headers: headers(s) })
+      times[k]!.push(performance.now() - t0)
+      if (r.statusCode !== 200) throw new Error(`${name(s)}: ${r.statusCode} ${r.body.slice(0, 200)}`)
+    }
+  return stores.map((s, k) => ({ name: name(s), p50: round(pct(times[k]!, 0.5)), p95: round(pct(times[k]!, 0.95)) }))
 }
 const round = (v: number, dp = 2) => Math.round(v * 10 ** dp) / 10 ** dp
 
-async function measureReads(s: Store) {
-  const ids = s.monitors.map((m) => m.id)
-  const pick = (i: number) => ids[(i * 37) % ids.length]!
+/** The five reads on every store (interleaved), per store. */
+async function measureReads(stores: readonly Store[]) {
+  const ids = (s: Store) => s.monitors.map((m) => m.id)
+  const pick = (s: Store, i: number) => ids(s)[(i * 37) % ids(s).length]!
   const iso = (ms: number) => new Date(ms).toISOString()
-  return [
-    await measure(s, `monitors list (${Math.min(100, ids.length)})`, () => '/api/v1/monitors?limit=100'),
+  const listed = (s: Store) => Math.min(100, ids(s).length)
+  const all = [
     await measure(
-      s,
-      `list stats (${Math.min(100, ids.length)}: 24 h uptime, p95, sparkline)`,
-      () => `/api/v1/analytics/monitors?ids=${ids.slice(0, 100).join(',')}`,
+      stores,
+      (s) => `monitors list (${listed(s)})`,
+      () => '/api/v1/monitors?limit=100',
     ),
-    await measure(s, 'monitor detail 30 d (chart series)', (i) => `/api/v1/monitors/${pick(i)}/series?hours=720`),
-    await measure(s, 'uptime 90 d', (i) => `/api/v1/monitors/${pick(i)}/uptime?hours=2160`),
     await measure(
-      s,
-      'SLA report 1 y',
-      (i) => `/api/v1/monitors/${pick(i)}/report?from=${iso(NOW - 365 * DAY_MS)}&to=${iso(NOW)}`,
+      stores,
+      (s) => `list stats (${listed(s)}: 24 h uptime, p95, sparkline)`,
+      (s) => `/api/v1/analytics/monitors?ids=${ids(s).slice(0, 100).join(',')}`,
+    ),
+    await measure(
+      stores,
+      () => 'monitor detail 30 d (chart series)',
+      (s, i) => `/api/v1/monitors/${pick(s, i)}/series?hours=720`,
+    ),
+    await measure(
+      stores,
+      () => 'uptime 90 d',
+      (s, i) => `/api/v1/monitors/${pick(s, i)}/uptime?hours=2160`,
+    ),
+    await measure(
+      stores,
+      () => 'SLA report 1 y',
+      (s, i) => `/api/v1/monitors/${pick(s, i)}/report?from=${iso(NOW - 365 * DAY_MS)}&to=${iso(NOW)}`,
     ),
   ]
+  return stores.map((_, k) => all.map((reads) => reads[k]!))
 }
 
 type Ingestion = Awaited<ReturnType<typeof measureIngestion>>
@@ -624,15 +649,26 @@ function save(complete: boolean): void {
 for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
   for (const shape of SHAPES) {
     const n = MONITORS[shape]
-    for (const size of flags.sizes.split(',').map(Number)) {
-      const days = size / (n * P * 1440)
-      console.log(
-        `\n${dialect}, ${shape}: ${n} monitors × ${P} probes × ${days.toFixed(2)} days = ${size.toExponential(1)} results (load ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(' ')})`,
-      )
-      const s = await openStore(dialect, n)
-      try {
+    // Every size of this dialect and shape is loaded first, then their reads are measured
+    // interleaved (`measure`), then each one's ingestion and size.
+    const prepared: {
+      s: Store
+      size: number
+      days: number
+      stored: number
+      loadSeconds: number
+      coarse: Record<string, unknown>
+      compaction: { seconds: number; days: number; results: number } | null
+    }[] = []
+    try {
+      for (const size of flags.sizes.split(',').map(Number)) {
+        const days = size / (n * P * 1440)
+        console.log(
+          `\n${dialect}, ${shape}: ${n} monitors × ${P} probes × ${days.toFixed(2)} days = ${size.toExponential(1)} results (load ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')})`,
+        )
+        const s = await openStore(dialect, n)
         const t0 = performance.now()
         const stored = await loadHistory(s, days)
         const loadSeconds = round((performance.now() - t0) / 1000, 1)
@@ -656,7 +692,17 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
         // not in the loader's process, whose heap and page cache hold the bulk load (on SQLite at 20 M
         // that process ingested ~35 % slower than the same store reopened).
         await s.restart()
-        const reads = await measureReads(s)
+        prepared.push({ s, size, days, stored, loadSeconds, coarse, compaction })
+      }
+      console.log(
+        `\n${dialect}, ${shape}: reads, ${REQUESTS} of each on every size in turn (load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
+      )
+      const readsOf = await measureReads(prepared.map((p) => p.s))
+      for (const [k, { s, size, days, stored, loadSeconds, coarse, compaction }] of prepared.entries()) {
+        const reads = readsOf[k]!
+        console.log(`\n${dialect}, ${shape}, ${size.toExponential(1)} results`)
         for (const r of reads)
           console.log(
             `  ${r.name.padEnd(48)} p50 ${String(r.p50).padStart(7)} ms   p95 ${String(r.p95).padStart(7)} ms`,
@@ -696,9 +742,9 @@ for (const dialect of flags.dialects.split(',') as ('sqlite' | 'postgres')[]) {
           load1m: loadBefore,
         })
         save(false)
-      } finally {
-        await s.close()
       }
+    } finally {
+      for (const p of prepared) await p.s.close()
     }
   }
 }
