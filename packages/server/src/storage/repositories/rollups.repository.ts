@@ -314,9 +314,9 @@ export class RollupsRepository {
   }
 
   /**
-   * Chart hours of one monitor (`skeys`: all its series) in [from, to) bucket minutes: the days built and clean from their
-   * stored chart days (one row a day), the others (today, days not built yet or written to late)
-   * live from the hour tiers. Both give the same hours.
+   * Chart hours of one monitor (`skeys`: all its series) in [from, to) bucket minutes: the days
+   * built and clean from their stored chart days (one row a day), the others (today, days not
+   * built yet or written to late) live from the hour tiers. Both give the same hours.
    */
   async chartHours(
     mkey: number,
