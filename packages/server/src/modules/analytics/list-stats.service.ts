@@ -1,7 +1,14 @@
 import type { RequestContext } from '../../core/context.js'
 import type { Deps } from '../../core/deps.js'
 import { HOUR_MS, MINUTE_MS } from '../../storage/timeseries/buckets.js'
-import { type MinuteCounts, mergeAcc, newAcc, newCounts, type RollupAcc } from '../../storage/timeseries/rollup.js'
+import {
+  addCounts,
+  type MinuteCounts,
+  mergeAcc,
+  newAcc,
+  newCounts,
+  type RollupAcc,
+} from '../../storage/timeseries/rollup.js'
 import { consensusUptime, latencyStats, mergeRows } from './stats.js'
 
 export interface ListStats {
@@ -73,11 +80,7 @@ async function readPart(
     sp[i * 2 + 1] = (sp[i * 2 + 1] ?? 0) + r.n
   }
   for (const c of cons) {
-    const v = c.net === 1 ? part(c.mkey).views.internal : part(c.mkey).views.external
-    v.up += c.up
-    v.degraded += c.degraded
-    v.down += c.down
-    v.maint += c.maint
+    addCounts(c.net === 1 ? part(c.mkey).views.internal : part(c.mkey).views.external, c)
   }
   return out
 }
@@ -130,13 +133,6 @@ export async function listStats(deps: Deps, monitorIds: readonly string[]): Prom
     })
   }
   return out
-}
-
-function addCounts(into: MinuteCounts, b: MinuteCounts): void {
-  into.up += b.up
-  into.degraded += b.degraded
-  into.down += b.down
-  into.maint += b.maint
 }
 
 /** GET /analytics/monitors?ids=a,b,c: the same, for the ids among them the caller may see. */

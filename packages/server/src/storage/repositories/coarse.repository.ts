@@ -11,7 +11,7 @@ import {
 } from '../timeseries/buckets.js'
 import { encodeChartDay } from '../timeseries/chart-hours.js'
 import { consensusTable, lockCoarseBuild, lockCoarseClaim, rollupTable } from './rollup-writer.js'
-import { RollupsRepository } from './rollups.repository.js'
+import { RollupsRepository, sumValues } from './rollups.repository.js'
 
 /**
  * A write into a day that ended less than this long ago (or ends within it) checks the claims:
@@ -177,23 +177,9 @@ export class CoarseRepository {
           .execute()
         const sums = await reads.sums(skeys, '1d', bucket, end, 'skey', { hist: true })
         const rows = sums.map((r): DB['ts_rollup_1w'] => ({
+          ...sumValues(r),
           skey: r.skey,
           bucket,
-          n: Number(r.n),
-          up: Number(r.up),
-          degraded: Number(r.degraded),
-          down: Number(r.down),
-          maint: Number(r.maint),
-          lat_sum: Number(r.lat_sum),
-          lat_min: r.lat_min === null ? null : Number(r.lat_min),
-          lat_max: r.lat_max === null ? null : Number(r.lat_max),
-          lat_sq: Number(r.lat_sq),
-          ph_n: Number(r.ph_n),
-          ph_dns: Number(r.ph_dns),
-          ph_connect: Number(r.ph_connect),
-          ph_tls: Number(r.ph_tls),
-          ph_ttfb: Number(r.ph_ttfb),
-          ph_transfer: Number(r.ph_transfer),
           hist: Buffer.from(r.hist ?? new Uint8Array()),
         }))
         for (let i = 0; i < rows.length; i += CHUNK)

@@ -10,7 +10,7 @@ import {
   newHistogram,
   percentileBucket,
 } from '../timeseries/histogram.js'
-import { type MinuteCounts, newCounts } from '../timeseries/rollup.js'
+import { addCounts, type MinuteCounts, newCounts } from '../timeseries/rollup.js'
 import { CoarseRepository } from './coarse.repository.js'
 import { ADDITIVE_ROLLUP_COLS, isPostgres, rollupTable } from './rollup-writer.js'
 
@@ -377,11 +377,7 @@ export class RollupsRepository {
     for (const r of parts.flat()) {
       const t = out.get(r.mkey)
       if (!t) continue
-      const v = r.net === 1 ? t.internal : t.external
-      v.up += r.up
-      v.degraded += r.degraded
-      v.down += r.down
-      v.maint += r.maint
+      addCounts(r.net === 1 ? t.internal : t.external, r)
     }
     return out
   }
@@ -391,34 +387,24 @@ export class RollupsRepository {
 export function chartHourOf(r: SumRow, cons: readonly ConsensusRow[]): ChartHour {
   const internal = newCounts()
   const external = newCounts()
-  for (const c of cons) {
-    const v = c.net === 1 ? internal : external
-    v.up += c.up
-    v.degraded += c.degraded
-    v.down += c.down
-    v.maint += c.maint
-  }
-  const num = (v: number | null) => (v === null ? null : Number(v))
+  for (const c of cons) addCounts(c.net === 1 ? internal : external, c)
+  const { lat_sq: _, ...sums } = sumValues(r)
   return {
+    ...sums,
     bucket: Number(r.bucket),
-    n: Number(r.n),
-    up: Number(r.up),
-    degraded: Number(r.degraded),
-    down: Number(r.down),
-    maint: Number(r.maint),
-    lat_sum: Number(r.lat_sum),
-    lat_min: num(r.lat_min),
-    lat_max: num(r.lat_max),
-    ph_n: Number(r.ph_n),
-    ph_dns: Number(r.ph_dns),
-    ph_connect: Number(r.ph_connect),
-    ph_tls: Number(r.ph_tls),
-    ph_ttfb: Number(r.ph_ttfb),
-    ph_transfer: Number(r.ph_transfer),
     p95: r.hist && r.hist.length > 0 ? percentileBucket(decodeInto(newHistogram(), r.hist), 0.95) : null,
     internal,
     external,
   }
+}
+
+/** A summed row's values as numbers (PostgreSQL returns sums of bigint columns as strings). */
+export function sumValues(r: SumRow): Omit<RollupTable, 'skey' | 'bucket' | 'hist'> {
+  const out = {} as Omit<RollupTable, 'skey' | 'bucket' | 'hist'>
+  for (const c of SUMMED) out[c] = Number(r[c])
+  out.lat_min = r.lat_min === null ? null : Number(r.lat_min)
+  out.lat_max = r.lat_max === null ? null : Number(r.lat_max)
+  return out
 }
 
 function mergeSums(into: SumRow, r: SumRow): void {

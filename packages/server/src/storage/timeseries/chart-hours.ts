@@ -1,3 +1,4 @@
+import type { RollupTable } from '../schema.js'
 import { type MinuteCounts, newCounts } from './rollup.js'
 import { VarintReader, VarintWriter } from './varint.js'
 
@@ -6,23 +7,9 @@ import { VarintReader, VarintWriter } from './varint.js'
  * network type and the bucket of its p95 latency. What a chart point is computed from, whether
  * read live from the hour tiers or from a stored chart day.
  */
-export interface ChartHour {
+export interface ChartHour extends Omit<RollupTable, 'skey' | 'lat_sq' | 'hist'> {
   /** Bucket minute (a multiple of 60). */
   bucket: number
-  n: number
-  up: number
-  degraded: number
-  down: number
-  maint: number
-  lat_sum: number
-  lat_min: number | null
-  lat_max: number | null
-  ph_n: number
-  ph_dns: number
-  ph_connect: number
-  ph_tls: number
-  ph_ttfb: number
-  ph_transfer: number
   /** Histogram bucket of the hour's p95 (histogram.ts `percentileBucket`); null without latencies. */
   p95: number | null
   internal: MinuteCounts

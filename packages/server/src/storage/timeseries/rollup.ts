@@ -189,6 +189,12 @@ export interface MinuteCounts {
   maint: number
 }
 export const newCounts = (): MinuteCounts => ({ up: 0, degraded: 0, down: 0, maint: 0 })
+export function addCounts(into: MinuteCounts, b: MinuteCounts): void {
+  into.up += b.up
+  into.degraded += b.degraded
+  into.down += b.down
+  into.maint += b.maint
+}
 
 /** Network types as stored: 0 external (also probes without a type), 1 internal. */
 export type NetCode = 0 | 1
