@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { type Clock, FakeClock } from '@whatisup/shared'
 import pg from 'pg'
 import { pino } from 'pino'
+import { expect } from 'vitest'
 import type { App } from '../src/app.js'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/config.js'
@@ -13,6 +14,7 @@ import type { Deps } from '../src/core/deps.js'
 import type { DomainEvents } from '../src/core/events.js'
 import { newId } from '../src/core/ids.js'
 import { hashPassword } from '../src/modules/auth/index.js'
+import type { IngestItem } from '../src/storage/repositories/results.repository.js'
 
 /**
  * The dialect under test: SQLite by default; PostgreSQL when WIU_TEST_PG_URL points at a server
@@ -142,6 +144,91 @@ export async function registerProbe(
   })
   if (res.statusCode !== 201) throw new Error(`probe registration failed: ${res.body}`)
   return res.json()
+}
+
+export interface FleetProbe {
+  id: string
+  net: 'internal' | 'external'
+}
+
+/**
+ * What the storage tests ingest into, inserted directly: two external probes and one internal,
+ * and `monitorCount` HTTP monitors of `ownerId` at a 60 s interval.
+ */
+export async function seedFleet(
+  t: TestContext,
+  ownerId: string,
+  monitorCount = 3,
+): Promise<{ probes: FleetProbe[]; monitors: string[] }> {
+  const now = t.clock.now()
+  const probes: FleetProbe[] = []
+  for (const [i, net] of (['external', 'external', 'internal'] as const).entries()) {
+    const id = newId()
+    probes.push({ id, net })
+    await t.deps.repos.probes.insert({
+      id,
+      name: `p${i}`,
+      location_name: '',
+      latitude: null,
+      longitude: null,
+      network_type: net,
+      key_hash: `h${i}`,
+      key_prefix: 'wiu_',
+      is_active: 1,
+      is_embedded: 0,
+      last_seen_at: null,
+      health: null,
+      created_at: now,
+      updated_at: now,
+    } as never)
+  }
+  const monitors: string[] = []
+  for (let i = 0; i < monitorCount; i++) {
+    const id = newId()
+    monitors.push(id)
+    await t.deps.repos.monitors.insert({
+      id,
+      owner_id: ownerId,
+      team_id: null,
+      name: `m${i}`,
+      check_type: 'http',
+      enabled: 1,
+      interval_seconds: 60,
+      timeout_seconds: 10,
+      network_scope: 'all',
+      url: 'http://127.0.0.1/',
+      config: '{}',
+      created_at: now,
+      updated_at: now,
+    } as never)
+  }
+  return { probes, monitors }
+}
+
+/**
+ * Ingests results through the storage path as each probe of the fleet would send them: its own
+ * results in batches of 200, each batch new (`batchId` names it).
+ */
+export async function ingestByProbe(
+  t: TestContext,
+  probes: readonly FleetProbe[],
+  list: readonly (IngestItem & { probeId: string })[],
+  batchId: () => string,
+): Promise<void> {
+  for (const p of probes) {
+    const mine = list.filter((s) => s.probeId === p.id)
+    for (let i = 0; i < mine.length; i += 200) {
+      const r = await t.deps.repos.results.ingest({
+        probeId: p.id,
+        networkType: p.net,
+        batchId: batchId(),
+        now: t.clock.now(),
+        rawCutoff: -Infinity,
+        items: mine.slice(i, i + 200),
+      })
+      expect(r.duplicate).toBe(false)
+    }
+  }
 }
 
 let batchSeq = 0

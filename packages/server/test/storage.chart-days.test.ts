@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId } from '../src/core/ids.js'
 import { buildCoarseRollups } from '../src/jobs/coarse-rollups.js'
 import { runRetention } from '../src/jobs/retention.js'
 import type { IngestItem } from '../src/storage/repositories/results.repository.js'
 import { DAY_MS, HOUR_MS, MINUTE_MS, minuteOf } from '../src/storage/timeseries/buckets.js'
 import { type ChartHour, decodeChartDay, encodeChartDay } from '../src/storage/timeseries/chart-hours.js'
 import type { StatusCode } from '../src/storage/timeseries/codec.js'
-import { createTestContext, dialectUnderTest, type TestContext, type TestUser } from './helpers.js'
+import {
+  createTestContext,
+  dialectUnderTest,
+  type FleetProbe,
+  ingestByProbe,
+  seedFleet,
+  type TestContext,
+  type TestUser,
+} from './helpers.js'
 import { prng } from './prng.js'
 
 type Sent = IngestItem & { probeId: string }
@@ -85,7 +92,7 @@ describe('chart day encoding', () => {
 describe(`chart days (${dialectUnderTest})`, () => {
   let t: TestContext
   let user: TestUser
-  const probes: { id: string; net: 'internal' | 'external' }[] = []
+  const probes: FleetProbe[] = []
   const monitors: string[] = []
   const sent: Sent[] = []
   let batch = 0
@@ -111,20 +118,7 @@ describe(`chart days (${dialectUnderTest})`, () => {
       }
     })
   const send = async (list: Sent[]) => {
-    for (const p of probes) {
-      const mine = list.filter((s) => s.probeId === p.id)
-      for (let i = 0; i < mine.length; i += 200) {
-        const r = await t.deps.repos.results.ingest({
-          probeId: p.id,
-          networkType: p.net,
-          batchId: `b${batch++}`,
-          now: t.clock.now(),
-          rawCutoff: -Infinity,
-          items: mine.slice(i, i + 200),
-        })
-        expect(r.duplicate).toBe(false)
-      }
-    }
+    await ingestByProbe(t, probes, list, () => `b${batch++}`)
     sent.push(...list)
   }
   const chart = async (monitor: string, query = 'hours=720') => {
@@ -211,45 +205,9 @@ describe(`chart days (${dialectUnderTest})`, () => {
     t = await createTestContext()
     user = await t.createUser({ superadmin: true })
     const now = t.clock.now()
-    for (const [i, net] of (['external', 'external', 'internal'] as const).entries()) {
-      const id = newId()
-      probes.push({ id, net })
-      await t.deps.repos.probes.insert({
-        id,
-        name: `p${i}`,
-        location_name: '',
-        latitude: null,
-        longitude: null,
-        network_type: net,
-        key_hash: `h${i}`,
-        key_prefix: 'wiu_',
-        is_active: 1,
-        is_embedded: 0,
-        last_seen_at: null,
-        health: null,
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
-    for (let i = 0; i < 3; i++) {
-      const id = newId()
-      monitors.push(id)
-      await t.deps.repos.monitors.insert({
-        id,
-        owner_id: user.id,
-        team_id: null,
-        name: `m${i}`,
-        check_type: 'http',
-        enabled: 1,
-        interval_seconds: 60,
-        timeout_seconds: 10,
-        network_scope: 'all',
-        url: 'http://127.0.0.1/',
-        config: '{}',
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
+    const fleet = await seedFleet(t, user.id)
+    probes.push(...fleet.probes)
+    monitors.push(...fleet.monitors)
     // 100 days of history (the oldest 10 past the hour tier's 90 days), denser in the last 40.
     await send(items(prng(11), 1500, now - 100 * DAY_MS, now - 40 * DAY_MS))
     await send(items(prng(12), 6000, now - 40 * DAY_MS, now))

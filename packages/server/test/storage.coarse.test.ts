@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId } from '../src/core/ids.js'
 import { buildCoarseRollups } from '../src/jobs/coarse-rollups.js'
 import { rebuildRollups } from '../src/jobs/rebuild.js'
 import { runRetention } from '../src/jobs/retention.js'
@@ -20,7 +19,14 @@ import {
 import type { StatusCode } from '../src/storage/timeseries/codec.js'
 import { decodeInto, newHistogram } from '../src/storage/timeseries/histogram.js'
 import { accumulate, consensusFromPoints, type NetCode, toRollupAcc } from '../src/storage/timeseries/rollup.js'
-import { createTestContext, dialectUnderTest, type TestContext } from './helpers.js'
+import {
+  createTestContext,
+  dialectUnderTest,
+  type FleetProbe,
+  ingestByProbe,
+  seedFleet,
+  type TestContext,
+} from './helpers.js'
 import { prng } from './prng.js'
 
 type Sent = IngestItem & { probeId: string; net: NetCode }
@@ -33,7 +39,7 @@ type Sent = IngestItem & { probeId: string; net: NetCode }
  */
 describe(`week and 4-week rollups (${dialectUnderTest})`, () => {
   let t: TestContext
-  const probes: { id: string; net: 'internal' | 'external' }[] = []
+  const probes: FleetProbe[] = []
   const monitors: string[] = []
   const sent: Sent[] = []
   let batch = 0
@@ -57,20 +63,7 @@ describe(`week and 4-week rollups (${dialectUnderTest})`, () => {
       }
     })
   const send = async (list: Sent[]) => {
-    for (const p of probes) {
-      const mine = list.filter((s) => s.probeId === p.id)
-      for (let i = 0; i < mine.length; i += 200) {
-        const r = await t.deps.repos.results.ingest({
-          probeId: p.id,
-          networkType: p.net,
-          batchId: `b${batch++}`,
-          now: t.clock.now(),
-          rawCutoff: -Infinity,
-          items: mine.slice(i, i + 200),
-        })
-        expect(r.duplicate).toBe(false)
-      }
-    }
+    await ingestByProbe(t, probes, list, () => `b${batch++}`)
     sent.push(...list)
   }
 
@@ -78,45 +71,9 @@ describe(`week and 4-week rollups (${dialectUnderTest})`, () => {
     t = await createTestContext()
     const owner = await t.createUser()
     const now = t.clock.now()
-    for (const [i, net] of (['external', 'external', 'internal'] as const).entries()) {
-      const id = newId()
-      probes.push({ id, net })
-      await t.deps.repos.probes.insert({
-        id,
-        name: `p${i}`,
-        location_name: '',
-        latitude: null,
-        longitude: null,
-        network_type: net,
-        key_hash: `h${i}`,
-        key_prefix: 'wiu_',
-        is_active: 1,
-        is_embedded: 0,
-        last_seen_at: null,
-        health: null,
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
-    for (let i = 0; i < 3; i++) {
-      const id = newId()
-      monitors.push(id)
-      await t.deps.repos.monitors.insert({
-        id,
-        owner_id: owner.id,
-        team_id: null,
-        name: `m${i}`,
-        check_type: 'http',
-        enabled: 1,
-        interval_seconds: 60,
-        timeout_seconds: 10,
-        network_scope: 'all',
-        url: 'http://127.0.0.1/',
-        config: '{}',
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
+    const fleet = await seedFleet(t, owner.id)
+    probes.push(...fleet.probes)
+    monitors.push(...fleet.monitors)
     // 120 days of history.
     await send(items(prng(5), 6000, now - 120 * DAY_MS, now))
   })

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newId } from '../src/core/ids.js'
 import { compactRawDays } from '../src/jobs/compaction.js'
 import { rebuildRollups } from '../src/jobs/rebuild.js'
 import type { IngestItem } from '../src/storage/repositories/results.repository.js'
@@ -14,7 +13,7 @@ import {
   type RollupPoint,
   toRollupAcc,
 } from '../src/storage/timeseries/rollup.js'
-import { createTestContext, dialectUnderTest, type TestContext } from './helpers.js'
+import { createTestContext, dialectUnderTest, type FleetProbe, seedFleet, type TestContext } from './helpers.js'
 import { prng } from './prng.js'
 
 /**
@@ -23,53 +22,16 @@ import { prng } from './prng.js'
  */
 describe(`rollups at ingestion (${dialectUnderTest})`, () => {
   let t: TestContext
-  const probes: { id: string; net: 'internal' | 'external' }[] = []
+  const probes: FleetProbe[] = []
   const monitors: string[] = []
   const sent: (IngestItem & { probeId: string; net: NetCode })[] = []
 
   beforeAll(async () => {
     t = await createTestContext()
     const owner = await t.createUser()
-    const now = t.clock.now()
-    for (const [i, net] of (['external', 'external', 'internal'] as const).entries()) {
-      const id = newId()
-      probes.push({ id, net })
-      await t.deps.repos.probes.insert({
-        id,
-        name: `p${i}`,
-        location_name: '',
-        latitude: null,
-        longitude: null,
-        network_type: net,
-        key_hash: `h${i}`,
-        key_prefix: 'wiu_',
-        is_active: 1,
-        is_embedded: 0,
-        last_seen_at: null,
-        health: null,
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
-    for (let i = 0; i < 3; i++) {
-      const id = newId()
-      monitors.push(id)
-      await t.deps.repos.monitors.insert({
-        id,
-        owner_id: owner.id,
-        team_id: null,
-        name: `m${i}`,
-        check_type: 'http',
-        enabled: 1,
-        interval_seconds: 60,
-        timeout_seconds: 10,
-        network_scope: 'all',
-        url: 'http://127.0.0.1/',
-        config: '{}',
-        created_at: now,
-        updated_at: now,
-      } as never)
-    }
+    const fleet = await seedFleet(t, owner.id)
+    probes.push(...fleet.probes)
+    monitors.push(...fleet.monitors)
   })
   afterAll(() => t.close())
 
